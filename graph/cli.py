@@ -1,0 +1,277 @@
+"""treatykg command line: a thin layer over the library (each command is one or two calls)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .errors import TreatyKGError
+
+STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint [env TREATYKG_STORE; " \
+             "default .treatykg/store]."
+
+
+class _Group(click.Group):
+    """Turns every treatykg error into one line on stderr and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TreatyKGError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted; every document written so far is complete", err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug must still not dump a traceback on users
+            if os.environ.get("TREATYKG_DEBUG"):
+                raise
+            raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} "
+                                       "(set TREATYKG_DEBUG=1 for a traceback)") from None
+
+
+store_option = click.option("--store", "store_location", envvar="TREATYKG_STORE", default=None,
+                            metavar="PATH|URL", help=STORE_HELP)
+
+
+def _open(location: str | None, read_only: bool = False):
+    from .store import open_store
+
+    return open_store(location, read_only=read_only)
+
+
+def _published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date (YYYY-MM-DD): {value}") from None
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="treatykg")
+def cli() -> None:
+    """treatykg: a knowledge graph of treaties and their clauses, read from the news.
+
+    \b
+    Example:
+        treatykg build seeds --out out
+        treatykg query --name signatures
+        treatykg render -o putin.png --focus Putin --depth 1
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@store_option
+@click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
+def build(paths, out_dir, store_location, published, workers) -> None:
+    """Ingest documents, then write OUT/graph.ttl, OUT/graph.trig and OUT/graph.png and print a summary.
+
+    \b
+    Example:
+        treatykg build seeds --out out
+    """
+    from .build import build as run_build
+
+    result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers)
+    for err in result.report.errors:
+        click.echo(f"skipped: {err}", err=True)
+    for line in result.lines():
+        click.echo(line)
+    if result.report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_option
+@click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
+def ingest(paths, store_location, published, workers) -> None:
+    """Add documents (files or folders of .txt/.md) to the store; re-ingesting replaces a document.
+
+    \b
+    Example:
+        treatykg ingest news/2024/ --workers 2
+    """
+    from .pipeline import ingest as run_ingest
+
+    report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
+    for err in report.errors:
+        click.echo(f"skipped: {err}", err=True)
+    click.echo(f"ingested {len(report.documents)} document(s), {report.triples} triples")
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("document")
+@store_option
+def remove(document, store_location) -> None:
+    """Remove one document (file name or IRI) and every fact read from it.
+
+    \b
+    Example:
+        treatykg remove 004_794aa6125397d129.txt
+    """
+    from .pipeline import remove as run_remove
+
+    click.echo(f"removed {run_remove(_open(store_location), document)}")
+
+
+@cli.command()
+@store_option
+def stats(store_location) -> None:
+    """Print documents, entities by class and facts by relation.
+
+    \b
+    Example:
+        treatykg stats --store .treatykg/store
+    """
+    from .summary import stats as run_stats
+
+    for line in run_stats(_open(store_location, read_only=True)).lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "file_", type=click.Path(), help="Read the query from a file.")
+@click.option("--name", help="Run a named query from the catalogue (see --list).")
+@click.option("--param", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a string value.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@store_option
+def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
+    """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
+
+    \b
+    Example:
+        treatykg query 'SELECT ?t WHERE { ?t a tkg:Treaty }'
+        treatykg query --name neighbourhood --param name=Putin --format csv
+    """
+    from .query import bind_params, catalogue, format_result, load_query, run_query
+
+    if list_:
+        for q in catalogue().values():
+            click.echo(f"{q.name:14} {q.description}")
+        return
+    text = load_query(sparql, file_, name)
+    params = {}
+    for p in param:
+        key, sep, value = p.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
+        params[key] = value
+    result = run_query(_open(store_location, read_only=True), bind_params(text, params))
+    click.echo(format_result(result, fmt))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml",
+                                                     "rdfxml"]), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@store_option
+def export(fmt, output, store_location) -> None:
+    """Export the graph (TriG and N-Quads keep one named graph per document).
+
+    \b
+    Example:
+        treatykg export --format trig -o graph.trig
+    """
+    from .export import export as run_export
+    from .export import export_to
+
+    store = _open(store_location, read_only=True)
+    if output:
+        export_to(store, fmt, output)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(run_export(store, fmt).decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@click.option("--focus", help="Centre on an entity (any of its names).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10), help="Hops around --focus.")
+@click.option("--relation", "relations", multiple=True, help="Only these relations (repeatable).")
+@click.option("--max-nodes", default=150, show_default=True, type=click.IntRange(1, 5000))
+@store_option
+def render(output, focus, depth, relations, max_nodes, store_location) -> None:
+    """Draw the entity graph as a PNG, coloured by class, with labelled edges.
+
+    \b
+    Example:
+        treatykg render -o putin.png --focus Putin --depth 1
+        treatykg render -o treaties.png --relation signed --relation partyTo
+    """
+    from .render import render as run_render
+
+    result = run_render(_open(store_location, read_only=True), output, focus=focus, depth=depth,
+                        relations=list(relations) or None, max_nodes=max_nodes)
+    if result.message:
+        click.echo(result.message, err=True)
+    click.echo(f"wrote {output} ({result.nodes} nodes, {result.edges} edges)")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path())
+@store_option
+def validate(file, store_location) -> None:
+    """Check the store (or an RDF FILE) against the SHACL shapes: exit 0 conforms, 1 does not, 2 error.
+
+    \b
+    Example:
+        treatykg validate
+        treatykg validate out/graph.ttl
+    """
+    from .validate import validate_file, validate_store
+
+    try:
+        report = validate_file(file) if file else validate_store(_open(store_location, read_only=True))
+    except TreatyKGError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if report.conforms:
+        click.echo("conforms")
+        return
+    click.echo(report.text)
+    click.echo(f"does not conform: {report.violations} violation(s)", err=True)
+    sys.exit(1)
+
+
+@cli.command()
+@click.argument("treaty")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@store_option
+def timeline(treaty, output, store_location) -> None:
+    """Draw a treaty's life (signature, ratifications, entry into force, …) per party, and list its sources.
+
+    \b
+    Example:
+        treatykg timeline "New START" -o new-start.png
+    """
+    from .timeline import timeline as run_timeline
+
+    result = run_timeline(_open(store_location, read_only=True), treaty, output)
+    for p in result.points:
+        click.echo("  ".join(str(x) for x in (p.date, p.kind, p.agent or "-", p.status, p.document or "")))
+    click.echo(f"wrote {output} ({len(result.points)} dated points)")
+
+
+def main() -> None:
+    cli(prog_name="treatykg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,556 @@
+"""Entity mentions: find and type the names in a document.
+
+Sources, in order of trust: treaty and article patterns, reference data (countries, capitals,
+well-known organisations, regions), organisation-name patterns (a capitalised name headed by
+"Ministry", "Council", …), then spaCy's named entities for everything else. Each mention gets
+a class and a canonical key; resolve.py merges mentions into entities.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import data
+from .namespaces import fold
+
+CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
+
+
+@dataclass
+class Mention:
+    """A span of text naming (or referring to) an entity."""
+
+    start: int
+    end: int
+    text: str
+    cls: str
+    key: str | None  # canonical key; None for anaphors resolved later
+    display: str  # the name to show (also the basis of the key)
+    source: str  # which rule found it
+    parties: tuple[str, ...] = ()  # treaties: state keys named in the name ("DPRK-Russia Treaty")
+    number: str | None = None  # articles
+    paragraph: str | None = None
+    treaty: Mention | None = None  # articles: the treaty named after "of"
+    anaphor: bool = False  # "the treaty", "the document": resolved to the document's treaty
+    title: str | None = None  # persons: title stripped from the name ("President")
+    extra: dict = field(default_factory=dict)
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+# --------------------------------------------------------------------------- reference data
+
+@dataclass(frozen=True)
+class Gazetteer:
+    states: dict[str, str]  # surface -> canonical state name
+    demonyms: dict[str, str]  # demonym -> canonical state name
+    capitals: dict[str, str]  # capital -> state
+    historical: frozenset[str]
+    orgs: dict[str, str]  # surface -> canonical org name
+    regions: frozenset[str]
+    buildings: frozenset[str]
+    org_heads: frozenset[str]
+    titles: tuple[str, ...]  # longest first
+    honorifics: frozenset[str]
+    role_nouns: frozenset[str]
+    type_words: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    countries = data.load("countries")
+    states: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    historical = set()
+    for c in countries:
+        for name in [c["name"], *c.get("aliases", [])]:
+            states[fold(name)] = c["name"]
+        for d in c.get("demonyms", []):
+            demonyms[fold(d)] = c["name"]
+        if c.get("capital"):
+            capitals[fold(c["capital"])] = c["name"]
+        if c.get("historical"):
+            historical.add(c["name"])
+    orgs_data = data.load("organizations")
+    orgs = {}
+    for o in orgs_data["known"]:
+        for name in [o["name"], *o.get("aliases", [])]:
+            orgs[fold(name)] = o["name"]
+    places = data.load("places")
+    titles = data.load("titles")
+    vocab = data.load("treaty_vocab")
+    return Gazetteer(
+        states=states, demonyms=demonyms, capitals=capitals, historical=frozenset(historical),
+        orgs=orgs,
+        regions=frozenset(fold(r).removeprefix("the ") for r in places["known_regions"]),
+        buildings=frozenset(fold(b) for b in places["buildings"]),
+        org_heads=frozenset(orgs_data["head_words"]),
+        titles=tuple(sorted({t.lower() for t in titles["person_titles"]}, key=len, reverse=True)),
+        honorifics=frozenset(h.lower().rstrip(".") for h in titles["honorifics"]),
+        role_nouns=frozenset(r.lower() for r in titles["role_nouns"]),
+        type_words=tuple(vocab["type_words"]),
+    )
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    g = gazetteer()
+    cap = r"[A-Z][\w'’.&]*(?:[-–][A-Za-z][\w'’.]*)*"
+    connector = r"(?:\s+|,\s+|\s+(?:and|of|the|on|in|for|to|against|between)\s+(?:the\s+)?)"
+    name_words = rf"{cap}(?:{connector}{cap})*"
+    types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum of Understanding|" \
+            r"Statute|Compact|Concordat|Armistice"
+    treaty = re.compile(
+        rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
+        rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
+        rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention)\b"
+        rf"(?P<post>\s+(?:on|of|for|to|against|in|between)\s+(?:the\s+|a\s+)?{name_words})?"
+    )
+    article = re.compile(
+        r"\b(?:(?:[Pp]aragraph|[Pp]ara\.?|[Cc]lause)\s+(?P<para>\d+)\s+of\s+)?(?:Article|Art\.|article)\s+"
+        r"(?P<num>\d+[a-z]?|[IVXLC]+\b)(?:\s*\((?P<para2>\d+)\))?"
+    )
+    anaphor = re.compile(
+        r"\b(?:[Tt]he|[Tt]his|[Oo]ur|[Tt]hat|[Ii]ts)\s+(?P<word>treaty|pact|agreement|accord|deal|document|"
+        r"convention|charter|protocol)\b(?!\s+(?:on|of|between)\s+[a-zA-Z])"
+    )
+    gaz_states = re.compile(rf"(?<![\w.-])(?:{_alternation(g.states)})(?![\w-]|\.\w)")
+    gaz_orgs = re.compile(rf"(?<![\w.-])(?:{_alternation(g.orgs)})(?![\w-])")
+    gaz_places = re.compile(
+        rf"(?<![\w.-])(?:{_alternation(g.regions | g.buildings | set(g.capitals))})(?![\w-])")
+    heads = _alternation(g.org_heads)
+    dem = _alternation(set(g.demonyms) | {s + poss for s in g.states for poss in ("'s", "’s")})
+    org = re.compile(
+        rf"(?<![\w-])(?:(?P<dem>{dem})\s+)?(?P<name>(?:{cap}\s+){{0,5}}(?:{heads}))\b"
+        rf"(?P<tail>\s+(?:of|for|on|against)\s+(?:the\s+)?{cap}(?:(?:\s+|\s+(?:of|the|and|on|for|against)\s+)"
+        rf"(?:the\s+)?{cap})*)?"
+        rf"(?:\s*\((?P<acr>[A-Z][A-Za-z.]{{1,8}})\))?"
+    )
+    acronym_def = re.compile(r"\((?P<acr>[A-Z][A-Z.&]{1,9})\)")
+    return {"treaty": treaty, "article": article, "anaphor": anaphor, "states": gaz_states,
+            "orgs": gaz_orgs, "places": gaz_places, "org": org, "acronym_def": acronym_def}
+
+
+# --------------------------------------------------------------------------- keys and names
+
+_SMALL = {"of", "the", "and", "on", "for", "in", "to", "a", "an", "against", "between", "with", "at", "by"}
+_TREATY_STOP = _SMALL | {"new"}
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def roman_to_int(text: str) -> int | None:
+    total, prev = 0, 0
+    for ch in reversed(text.lower()):
+        if ch not in ROMAN:
+            return None
+        v = ROMAN[ch]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total or None
+
+
+def normalize_key(text: str) -> str:
+    """Matching key of a name: folded, lower-case, hyphens as spaces, punctuation and leading 'the' dropped."""
+    t = fold(text).lower().replace("-", " ")
+    t = re.sub(r"[^\w\s]", "", t)
+    t = re.sub(r"\s+", " ", t).strip()
+    return t.removeprefix("the ").strip()
+
+
+def person_display(name: str) -> str:
+    """Canonical person name: hyphenated given names split ("Kim Jong-un" -> "Kim Jong Un")."""
+    parts = re.split(r"[\s\-‐‑]+", fold(name).strip())
+    return " ".join(p[:1].upper() + p[1:] if p.islower() or p[1:].islower() else p for p in parts if p)
+
+
+def clean_display(text: str) -> str:
+    text = fold(text).strip(" ,.;:\"'()")
+    text = re.sub(r"^(?:[Tt]he|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Aa]n?)\s+", "", text)
+    return re.sub(r"'s$", "", text).strip()
+
+
+def treaty_key(display: str, parties: tuple[str, ...]) -> str:
+    """Treaty identity: its content words and type word (plus any states named in the name)."""
+    words = [w for w in normalize_key(display).split() if w not in _TREATY_STOP and not w.isdigit()]
+    g = gazetteer()
+    type_word = None
+    content = []
+    for w in words:
+        base = w.rstrip("s") if w in {"accords"} else w
+        if base in {t.split()[0] for t in g.type_words} and type_word is None:
+            type_word = base
+            continue
+        content.append(w)
+    if parties:
+        party_words = set(normalize_key(" ".join(parties)).split())
+        party_words |= {normalize_key(k) for k, v in g.demonyms.items() if v in parties}
+        content = [w for w in content if w not in party_words]
+    key = " ".join(content + [type_word or "treaty"])
+    if parties:
+        key = " ".join(sorted(normalize_key(p) for p in parties)) + " " + key
+    return key
+
+
+# --------------------------------------------------------------------------- detection
+
+def _state_of(word: str) -> str | None:
+    """The state a country name, alias or demonym denotes."""
+    g = gazetteer()
+    w = fold(word).strip()
+    w = re.sub(r"'s$", "", w)
+    return g.states.get(w) or g.demonyms.get(w)
+
+
+def _split_parties(pre: str) -> tuple[tuple[str, ...], str]:
+    """Split leading party names ("DPRK-Soviet", "Russia-North Korea", "US-Russian") off a treaty name."""
+    pre = fold(pre).strip()
+    if not pre:
+        return (), ""
+    tokens = pre.split()
+    # Try the longest leading chunk that is entirely states joined by hyphens/slashes.
+    for cut in range(len(tokens), 0, -1):
+        chunk = " ".join(tokens[:cut])
+        parts = re.split(r"\s*[-/–]\s*(?=[A-Z])", chunk)
+        if len(parts) >= 2 or (cut == len(tokens) and len(parts) == 1 and _state_of(parts[0])):
+            states = [_state_of(p) for p in parts]
+            if all(states):
+                return tuple(dict.fromkeys(states)), " ".join(tokens[cut:])
+    return (), pre
+
+
+def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
+    """Named treaties ("the 1961 DPRK-Soviet Treaty of Friendship, …", "UN Charter", "New START treaty")."""
+    out: list[Mention] = []
+    for m in _patterns()["treaty"].finditer(text):
+        pre, typ, post = m.group("pre") or "", m.group("type"), (m.group("post") or "")
+        # Sentence-initial "Treaty"-less capitals like "Under" or "After" are not part of the name.
+        pre = re.sub(r"^(?:(?:Under|After|Before|Since|With|Without|In|On|As|By|From|When|While|If|And|But|"
+                     r"Both|Neither|Its|Their|Our|This|That|These|Those|A|An|The)\s+)+", "", pre)
+        parties, name_pre = _split_parties(pre)
+        lower_type = typ.islower()
+        post = _trim_post(post)
+        if lower_type and not post and not parties and not name_pre:
+            continue  # a bare "treaty": an anaphor, handled separately
+        if lower_type and not parties and not name_pre and post:
+            # "a treaty on a comprehensive strategic partnership" style is handled with spaCy below.
+            continue
+        if lower_type and name_pre and not parties:
+            # "New START treaty", "INF treaty": a name before a lower-case type word needs capitals.
+            if not re.search(r"[A-Z]{2,}|[A-Z][a-z]+\s+[A-Z]", name_pre):
+                continue
+        start = m.start("pre") + (len(m.group("pre") or "") - len(pre))
+        if m.group("year") and m.start("year") < start:
+            start = m.start("year")
+        end = m.end("type") + len(post)
+        surface = text[start:end]
+        year = m.group("year")
+        display_core = clean_display(re.sub(r"^(?:1[6-9]\d\d|20\d\d)\s+", "", surface))
+        if parties and not name_pre and not post and lower_type:
+            # Purely descriptive ("the Russian-North Korean treaty"): a reference, not a name.
+            out.append(Mention(start, end, surface, "Treaty", None, display_core, "treaty-parties",
+                               parties=parties, anaphor=True, extra={"type": typ.lower()}))
+            continue
+        key = treaty_key(display_core, parties)
+        mention = Mention(start, end, surface, "Treaty", key, _treaty_display(display_core), "treaty-name",
+                          parties=parties, extra={"type": typ.lower(), "year": year})
+        out.append(mention)
+    if nlp_doc is not None:
+        out.extend(_descriptive_treaties(nlp_doc, out))
+    return out
+
+
+def _trim_post(post: str) -> str:
+    # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
+    post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
+    m = re.search(r"\s+between\s", post)
+    if m:
+        post = post[: m.start()]
+    return post
+
+
+def _treaty_display(text: str) -> str:
+    words = fold(text).split()
+    return " ".join(w if (w.lower() not in _SMALL or i == 0) else w.lower() for i, w in enumerate(words))
+
+
+def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
+    """Lower-case treaty names with a subject: "a treaty on a comprehensive strategic partnership"."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in {"treaty", "pact", "agreement", "accord", "convention"} or tok.text[0].isupper():
+            continue
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"on", "of"}:
+                continue
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is None or pobj.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            mods = [c for c in pobj.lefts if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN", "PROPN"}]
+            if not mods:
+                continue
+            first = min([tok] + [c for c in tok.lefts if c.dep_ in {"det", "poss"}], key=lambda t: t.i)
+            start, end = first.idx, pobj.idx + len(pobj.text)
+            if any(m.start < end and start < m.end for m in found):
+                continue
+            surface = doc.text[start:end]
+            display = clean_display(surface)
+            out.append(Mention(start, end, surface, "Treaty", treaty_key(display, ()), display,
+                               "treaty-descriptive", extra={"type": tok.lower_}))
+    return out
+
+
+def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
+    """Article mentions with their number (Roman numerals converted) and paragraph."""
+    out = []
+    for m in _patterns()["article"].finditer(text):
+        num = m.group("num")
+        if re.fullmatch(r"[IVXLC]+", num):
+            value = roman_to_int(num)
+            if value is None:
+                continue
+            num = str(value)
+        para = m.group("para") or m.group("para2")
+        end = m.end()
+        owner = None
+        tail = re.match(r"\s+of\s+", text[end:])
+        if tail:
+            after = end + tail.end()
+            owner = next((t for t in treaties
+                          if t.start in (after, after + 4) or (t.start <= after < t.end)), None)
+        display = f"Article {num}"
+        mention = Mention(m.start(), end, m.group(0), "Article", None, display, "article",
+                          number=num, paragraph=para, treaty=owner)
+        out.append(mention)
+    return out
+
+
+def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
+    out = []
+    for m in _patterns()["anaphor"].finditer(text):
+        if any(t.start <= m.start() < t.end for t in taken):
+            continue
+        out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
+                           anaphor=True, extra={"type": m.group("word")}))
+    return out
+
+
+def _gazetteer_mentions(text: str) -> list[Mention]:
+    g = gazetteer()
+    p = _patterns()
+    out = []
+    for m in p["states"].finditer(text):
+        name = g.states[fold(m.group(0))]
+        out.append(Mention(m.start(), m.end(), m.group(0), "State", normalize_key(name), name, "gazetteer-state"))
+    for m in p["orgs"].finditer(text):
+        name = g.orgs[fold(m.group(0))]
+        out.append(Mention(m.start(), m.end(), m.group(0), "Organization", normalize_key(name), name,
+                           "gazetteer-org"))
+    for m in p["places"].finditer(text):
+        display = clean_display(m.group(0))
+        out.append(Mention(m.start(), m.end(), m.group(0), "Place", normalize_key(display), display,
+                           "gazetteer-place"))
+    return out
+
+
+def _org_mentions(text: str) -> list[Mention]:
+    out = []
+    for m in _patterns()["org"].finditer(text):
+        name = m.group("name")
+        name = re.sub(r"^(?:The|A|An|This|That|Its|Their|Our|In|On|At|By|From|With|And|But|For|As)\s+", "",
+                      name)
+        if not name or name.split()[0] in {"Treaty", "Agreement"}:
+            continue
+        start = m.start("name") + (len(m.group("name")) - len(name))
+        tail = m.group("tail") or ""
+        tail = re.sub(r"(?:\s+(?:and|of|the|on|for|against))+$", "", tail)
+        end = start + len(name) + len(tail)
+        dem = m.group("dem")
+        surface = text[start:end]
+        display = clean_display(surface)
+        if dem and name.split()[0] not in {"State"}:
+            state = _state_of(dem)
+            demonym = _demonym_for(state) if state else None
+            if demonym:
+                display = f"{demonym} {display}"
+                start = m.start("dem")
+                surface = text[start:end]
+        if len(display.split()) == 1 and display in gazetteer().org_heads:
+            continue  # a bare "Council" or "Ministry" names nothing
+        mention = Mention(start, end, surface, "Organization", normalize_key(display), display, "org-pattern")
+        if m.group("acr"):
+            mention.extra["acronym"] = m.group("acr")
+        out.append(mention)
+    return out
+
+
+@functools.lru_cache(maxsize=512)
+def _demonym_for(state: str) -> str | None:
+    g = gazetteer()
+    best = [d for d, s in g.demonyms.items() if s == state]
+    return min(best, key=len) if best else None
+
+
+_LABELS = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
+
+
+def _spacy_mentions(doc) -> list[Mention]:
+    g = gazetteer()
+    out = []
+    for ent in doc.ents:
+        cls = _LABELS.get(ent.label_)
+        if cls is None:
+            continue
+        text = ent.text
+        start = ent.start_char
+        # Entities never cross a line break (a headline glued to a caption).
+        if "\n" in text:
+            first = text.split("\n")[0]
+            if not first.strip():
+                continue
+            text = first
+        lead = re.match(r"^(?:the|The)\s+", text)
+        if lead:
+            start += lead.end()
+            text = text[lead.end():]
+        text = re.sub(r"['’]s?$", "", text).rstrip(" .,;:")
+        if not text or not re.search(r"[A-Z]", text[:1]):
+            continue
+        end = start + len(text)
+        title = None
+        if cls == "Person":
+            text, start, title = _strip_titles(text, start)
+            if not text:
+                continue
+            display = person_display(text)
+            if _state_of(display) or fold(display) in g.orgs:
+                continue
+            key = normalize_key(display)
+        else:
+            display = clean_display(text)
+            key = normalize_key(display)
+            if cls == "Place" and _state_of(display):
+                continue
+        out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
+    return out
+
+
+def _strip_titles(text: str, start: int) -> tuple[str, int, str | None]:
+    g = gazetteer()
+    title = None
+    changed = True
+    while changed:
+        changed = False
+        low = text.lower()
+        for h in sorted(g.honorifics, key=len, reverse=True):
+            if low.startswith(h + " ") or low.startswith(h + ". "):
+                cut = len(h) + (2 if low[len(h)] == "." else 1)
+                text, start, changed = text[cut:], start + cut, True
+                break
+        if changed:
+            continue
+        for t in g.titles:
+            if low.startswith(t + " ") and len(text) > len(t) + 1 and text[len(t) + 1].isupper():
+                title = t
+                cut = len(t) + 1
+                text, start, changed = text[cut:], start + cut, True
+                break
+    return text, start, title
+
+
+def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Workers' Party of Korea (WPK)" defines WPK: later bare "WPK" mentions name the same thing."""
+    defs: dict[str, Mention] = {}
+    for m in _patterns()["acronym_def"].finditer(text):
+        acr = m.group("acr")
+        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2]
+        if before:
+            owner = max(before, key=lambda x: x.end)
+            owner.extra.setdefault("aliases", []).append(acr)
+            defs[acr] = owner
+    for x in mentions:
+        if x.extra.get("acronym"):
+            defs.setdefault(x.extra["acronym"], x)
+    out = []
+    for acr, owner in defs.items():
+        for m in re.finditer(rf"(?<![\w.]){re.escape(acr)}(?![\w])", text):
+            out.append(Mention(m.start(), m.end(), acr, owner.cls, owner.key, owner.display, "acronym",
+                               parties=owner.parties))
+    return out
+
+
+def find_mentions(text: str, doc) -> list[Mention]:
+    """All mentions of a document, non-overlapping except names nested in organisation names."""
+    treaties = find_treaties(text, doc)
+    articles = find_articles(text, treaties)
+    anaphors = find_anaphors(text, treaties)
+    primary = treaties + articles + anaphors
+    gaz = _gazetteer_mentions(text)
+    orgs = _org_mentions(text)
+    chosen: list[Mention] = list(primary)
+
+    def free(m: Mention, pool: list[Mention]) -> bool:
+        return not any(m.overlaps(x) for x in pool)
+
+    # Longer organisation names win over the states and orgs nested inside them, which are kept
+    # as mentions of their own ("Security Council of the Russian Federation" names both).
+    for m in sorted(orgs, key=lambda x: x.start - x.end):
+        if free(m, chosen) and all(not (x.start <= m.start and m.end <= x.end and x is not m)
+                                   for x in orgs):
+            chosen.append(m)
+    nested_ok = [m for m in chosen if m.cls == "Organization"]
+    for m in sorted(gaz, key=lambda x: x.start - x.end):
+        blockers = [x for x in chosen if x not in nested_ok]
+        if free(m, blockers) and free(m, [x for x in chosen if x.cls != "Organization" or x.key == m.key]):
+            chosen.append(m)
+    for m in _spacy_mentions(doc):
+        if free(m, chosen):
+            chosen.append(m)
+        elif m.cls in {"Organization", "Place"}:
+            # A nested name inside a longer organisation name is still a name of its own.
+            inner = [x for x in chosen if x.overlaps(m)]
+            if all(x.cls == "Organization" and x.start <= m.start and m.end <= x.end and x.key != m.key
+                   for x in inner) and m.cls == "Organization":
+                chosen.append(m)
+    chosen.extend(x for x in _acronym_mentions(text, chosen) if free(x, chosen))
+    _retype(text, chosen)
+    return sorted(chosen, key=lambda x: (x.start, -x.end))
+
+
+_ORG_CUE = re.compile(r"(?:newspaper|daily|agency|broadcaster|outlet|magazine|weekly|channel|paper)\s+$", re.I)
+_PERSON_CUE = re.compile(r"^,?\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spokeswoman|spokesperson|minister|"
+                         r"secretary|president|adviser|advisor|aide|ambassador|envoy|professor|chairman|"
+                         r"director|leader|chief|head|official|senator)\b", re.I)
+
+
+def _retype(text: str, mentions: list[Mention]) -> None:
+    """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …")."""
+    votes: dict[str, dict[str, int]] = {}
+    for m in mentions:
+        if not m.source.startswith("spacy"):
+            continue
+        before = text[max(0, m.start - 30):m.start]
+        after = text[m.end:m.end + 40]
+        if m.cls == "Person" and _ORG_CUE.search(before):
+            m.cls = "Organization"
+            m.display = clean_display(m.text)
+            m.key = normalize_key(m.display)
+        elif m.cls == "Organization" and _PERSON_CUE.match(after) and len(m.text.split()) <= 3:
+            m.cls = "Person"
+            m.display = person_display(m.text)
+            m.key = normalize_key(m.display)
+        votes.setdefault(m.key or "", {}).setdefault(m.cls, 0)
+        votes[m.key or ""][m.cls] += 1
+    # The same name typed two ways in one document: the majority (Person on ties) wins.
+    for m in mentions:
+        if m.source.startswith("spacy") and m.key in votes and len(votes[m.key]) > 1:
+            best = max(votes[m.key].items(), key=lambda kv: (kv[1], kv[0] == "Person"))[0]
+            if best != m.cls:
+                m.cls = best

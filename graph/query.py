@@ -1,0 +1,145 @@
+"""Queries: run SPARQL (text, file or a named query from the catalogue) and format the results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .resources import queries_dir
+from .store import Store
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+
+
+def catalogue() -> dict[str, NamedQuery]:
+    """The named queries shipped in ``ontology/queries``: file stem -> query."""
+    out = {}
+    for path in sorted(queries_dir().glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        out[path.stem] = NamedQuery(path.stem, first.lstrip("# ").strip(), text)
+    return out
+
+
+def named_query(name: str) -> str:
+    queries = catalogue()
+    if name not in queries:
+        raise QueryError(f"no query named {name!r}; known: {', '.join(queries)}")
+    return queries[name].text
+
+
+def bind_params(sparql: str, params: dict[str, str]) -> str:
+    """Bind ``?var`` to string values with a trailing VALUES clause (works on any SPARQL engine)."""
+    for key, value in params.items():
+        if not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise QueryError(f"bad parameter name {key!r}")
+        literal = json.dumps(value, ensure_ascii=False)
+        sparql = f"{sparql.rstrip()}\nVALUES ?{key} {{ {literal} }}\n"
+    return sparql
+
+
+def load_query(text: str | None = None, file: str | Path | None = None, name: str | None = None) -> str:
+    """The query text from exactly one of text, file or catalogue name."""
+    given = [x for x in (text, file, name) if x]
+    if len(given) != 1:
+        raise QueryError("give exactly one of: a SPARQL query, --file FILE or --name NAME")
+    if file:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read query file {file}: {exc}") from None
+    if name:
+        return named_query(name)
+    return text or ""
+
+
+@dataclass
+class Result:
+    """A query result: a table (variables and rows), a boolean, or triples."""
+
+    variables: list[str] | None = None
+    rows: list[list[object]] | None = None
+    boolean: bool | None = None
+    triples: list[ox.Triple] | None = None
+
+
+def run_query(store: Store, sparql: str) -> Result:
+    """Run a read-only query over the union of all documents."""
+    raw = store.query(sparql)
+    if isinstance(raw, ox.QueryBoolean) or isinstance(raw, bool):
+        return Result(boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows = [[sol[v] for v in variables] for sol in raw]
+        return Result(variables=variables, rows=rows)
+    return Result(triples=list(raw))
+
+
+def term_text(term: object) -> str:
+    """A term as a person reads it: IRIs and literals by value, unbound as empty."""
+    if term is None:
+        return ""
+    if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return term.value
+    return str(term)
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """Render a result as table, csv, tsv or json (SPARQL 1.1 JSON results) text."""
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean})
+        return "true" if result.boolean else "false"
+    if result.triples is not None:
+        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode()
+    variables, rows = result.variables or [], result.rows or []
+    if fmt == "json":
+        return json.dumps({"head": {"vars": variables},
+                           "results": {"bindings": [
+                               {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
+                               for row in rows]}}, ensure_ascii=False, indent=1)
+    if fmt in {"csv", "tsv"}:
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([term_text(t) for t in row])
+        return buf.getvalue().rstrip("\n")
+    return _table(variables, [[term_text(t) for t in row] for row in rows])
+
+
+def _json_term(t: object) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        out = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = t.datatype.value
+        return out
+    return {"type": "literal", "value": str(t)}
+
+
+def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
+    cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in (s.replace("\n", " ") for s in r)]
+           for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    sep = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cut]
+    return "\n".join([line, sep, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

@@ -1,0 +1,770 @@
+"""Relations: rules over the dependency parse that turn sentences into events and facts.
+
+Each rule looks for a trigger (a verb such as "sign" or "ratify", a noun such as "visit", a
+quoted clause), finds the actors and objects among the resolved entities around it, and decides
+the event's status from its modality: "will sign" is planned, "did not sign" denied, "if ... would"
+conditional, "claim that" claimed. Only asserted events become contract facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import find_dates
+from .mentions import Mention, gazetteer
+from .resolve import Entity, Resolution
+
+ACTORS = {"Person", "State", "Organization"}
+PLAN_HEADS = {"plan", "expect", "intend", "prepare", "hope", "want", "agree", "aim", "seek", "propose",
+              "schedule", "set", "due", "invite", "urge", "call", "ask", "promise", "pledge", "vow",
+              "threaten", "decide", "consider", "discuss", "negotiate", "try", "attempt", "wish", "offer",
+              "refuse", "able", "ready", "likely", "go", "need", "have"}
+DENY_HEADS = {"deny", "reject", "dismiss", "refute"}
+CLAIM_HEADS = {"claim", "allege", "accuse", "suspect", "speculate", "rumor", "rumour"}
+MODALS = {"will", "would", "shall", "'ll", "could", "might", "may", "should", "can", "must", "wo"}
+SPEECH = {"say", "stress", "note", "add", "tell", "state", "declare", "emphasize", "emphasise", "warn",
+          "insist", "write", "remark", "explain", "argue", "announce", "reiterate", "affirm", "point",
+          "confirm", "underline", "underscore", "comment", "mention", "observe"}
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Event:
+    """Something reported: signed, ratified, visited… with its status (asserted, planned, …)."""
+
+    kind: str
+    status: str
+    sentence: Sentence
+    rule: str
+    agents: list[Entity] = field(default_factory=list)
+    treaty: Entity | None = None
+    others: list[Entity] = field(default_factory=list)  # met persons, visited places
+    date: str | None = None
+    place: Entity | None = None
+    speaker: Entity | None = None
+
+
+@dataclass
+class Fact:
+    """One contract triple (object entity or literal value) with its evidence."""
+
+    s: Entity
+    p: str
+    sentence: Sentence
+    rule: str
+    o: Entity | None = None
+    value: str | None = None
+
+
+@dataclass
+class Clause:
+    article: Entity
+    text: str
+    sentence: Sentence
+
+
+@dataclass
+class RelationResult:
+    events: list[Event] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+
+class _Context:
+    """Per-document look-ups shared by the rules."""
+
+    def __init__(self, doc, mentions: list[Mention], res: Resolution, published: date | None):
+        self.doc = doc
+        self.text = doc.text
+        self.res = res
+        self.published = published
+        self.mentions = [m for m in mentions if res.entity(m) is not None]
+        self.by_token: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                self.by_token.setdefault(t.i, []).append(m)
+        self.last_person_before: dict[int, Entity] = {}
+
+    def ents_in_tokens(self, tokens, classes=None) -> list[Entity]:
+        seen: dict[str, Entity] = {}
+        for t in sorted(tokens, key=lambda t: t.i):
+            for m in self.by_token.get(t.i, []):
+                e = self.res.entity(m)
+                if e is not None and (classes is None or e.cls in classes):
+                    seen.setdefault(e.iri, e)
+            if t.lower_ in {"he", "she", "his", "her"} and (classes is None or "Person" in classes):
+                p = self.person_before(t.idx)
+                if p is not None:
+                    seen.setdefault(p.iri, p)
+        return list(seen.values())
+
+    def ents_in_span(self, start: int, end: int, classes=None) -> list[Entity]:
+        out: dict[str, Entity] = {}
+        for m in self.mentions:
+            if m.start >= start and m.end <= end:
+                e = self.res.entity(m)
+                if e is not None and (classes is None or e.cls in classes):
+                    out.setdefault(e.iri, e)
+        return list(out.values())
+
+    def person_before(self, pos: int) -> Entity | None:
+        """Antecedent of "he"/"she": the nearest person named before, within about three sentences."""
+        best = None
+        for m in self.mentions:
+            if m.end <= pos and pos - m.end < 600:
+                e = self.res.entity(m)
+                if e is not None and e.cls == "Person" and (best is None or m.start > best[0]):
+                    best = (m.start, e)
+        return best[1] if best else None
+
+    def date_near(self, sent: Sentence, anchor: int) -> str | None:
+        found = find_dates(sent.text, self.published)
+        if not found:
+            return None
+        # Prefer the date after the trigger ("signed ... on 12 May"), else the nearest before it.
+        rel = anchor - sent.start
+        after = [d for d in found if d[0] >= rel]
+        pick = after[0] if after else found[-1]
+        return pick[2]
+
+
+def _subtree(tok):
+    return list(tok.subtree)
+
+
+def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
+    """Actors of a verb: its subject, the 'by' agent of a passive, or the subject of the verb it is conjoined to."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            ents = ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)], classes)
+            if ents:
+                return ents
+    for c in verb.children:
+        if c.dep_ in {"nsubj"}:
+            return ctx.ents_in_tokens(_subject_tokens(c), classes)
+    head = verb
+    while head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "ccomp"} and head.head is not head:
+        if head.dep_ == "relcl":
+            return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
+        head = head.head
+        for c in head.children:
+            if c.dep_ in {"nsubj"}:
+                return ctx.ents_in_tokens(_subject_tokens(c), classes)
+    return []
+
+
+def _subject_tokens(tok):
+    # The subject's own words and its conjuncts ("Russia and North Korea"), not relative clauses.
+    out = []
+    for t in tok.subtree:
+        if any(a.dep_ in {"relcl", "acl", "appos"} and a in tok.subtree and t in a.subtree and a is not tok
+               for a in t.ancestors):
+            continue
+        out.append(t)
+    return out
+
+
+def _objects(verb, ctx: _Context, classes) -> list[Entity]:
+    toks = []
+    for c in verb.children:
+        if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd", "dative"}:
+            toks.extend(_subtree(c))
+        elif c.dep_ == "prep" or c.dep_ == "prt":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    toks.extend(_subtree(p))
+    return ctx.ents_in_tokens(toks, classes)
+
+
+def _treaty_objects(verb, ctx) -> list[Entity]:
+    return _objects(verb, ctx, {"Treaty"})
+
+
+def status_of(tok) -> str:
+    """Modality of a trigger: asserted, planned, denied, conditional or claimed."""
+    node = tok
+    for _ in range(6):
+        children = list(node.children)
+        if any(c.dep_ == "neg" for c in children):
+            return "denied"
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in children):
+            return "conditional"
+        for c in children:
+            if c.dep_ in {"aux", "auxpass"}:
+                if c.lower_ in MODALS:
+                    return "planned"
+                if c.tag_ == "TO" and node.dep_ != "advcl":
+                    return "planned"
+        if node.lemma_ in DENY_HEADS and node is not tok:
+            return "denied"
+        if node.lemma_ in CLAIM_HEADS and node is not tok:
+            return "claimed"
+        if node is not tok and node.lemma_ in PLAN_HEADS:
+            return "planned"
+        if node.dep_ in {"xcomp", "conj", "ccomp", "acl", "advcl", "relcl", "pcomp"} and node.head is not node:
+            if node.dep_ == "relcl":
+                return "asserted"
+            node = node.head
+            continue
+        if node.pos_ == "NOUN" and node.head is not node and node.dep_ in {"dobj", "pobj", "nsubj"}:
+            node = node.head
+            continue
+        break
+    return "asserted"
+
+
+def _sentences(doc) -> list[tuple[Sentence, object]]:
+    out = []
+    for s in doc.sents:
+        text = s.text.rstrip()
+        if text.strip():
+            out.append((Sentence(s.start_char, s.start_char + len(text), text), s))
+    return out
+
+
+# --------------------------------------------------------------------------- rules
+
+LIFECYCLE = {
+    "sign": "Signing", "ink": "Signing", "conclude": "Signing",
+    "ratify": "Ratification", "approve": "Ratification", "endorse": "Ratification", "adopt": "Ratification",
+    "accede": "Accession", "join": "Accession",
+    "suspend": "Suspension",
+    "withdraw": "Withdrawal", "denounce": "Withdrawal", "abrogate": "Withdrawal", "terminate": "Withdrawal",
+    "quit": "Withdrawal", "exit": "Withdrawal", "leave": "Withdrawal",
+}
+_LAW_WORDS = {"law", "bill", "decree", "act", "legislation", "instrument", "instruments"}
+
+
+def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    for tok in span:
+        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in LIFECYCLE:
+            continue
+        kind = LIFECYCLE[tok.lemma_]
+        treaties = _treaty_objects(tok, ctx)
+        # "signed off on", "pulled out of": the treaty hangs off the particle's preposition.
+        if not treaties and kind in {"Signing", "Withdrawal"}:
+            treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
+                                           for t in c.subtree], {"Treaty"})
+        if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
+                and not treaties:
+            continue
+        objs_words = {t.lemma_.lower() for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}
+                      for t in [c]}
+        if kind == "Signing" and objs_words & _LAW_WORDS:
+            kind = "Ratification"  # a head of state signing the ratification law ratifies
+        if not treaties:
+            # "the State Duma ratified the document" without a treaty in sight names nothing.
+            continue
+        agents = _subjects(tok, ctx)
+        if kind == "Withdrawal" and tok.lemma_ == "terminate":
+            agents = [a for a in agents if a.cls != "Treaty"]
+        status = status_of(tok)
+        place = next(iter(ctx.ents_in_tokens(
+            [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} for t in c.subtree],
+            {"Place"})), None)
+        for treaty in treaties:
+            ev = Event(kind, status, sent, f"verb-{tok.lemma_}", agents=list(agents), treaty=treaty,
+                       date=ctx.date_near(sent, tok.idx), place=place)
+            out.events.append(ev)
+
+
+_FORCE_RE = re.compile(r"\b(?:enter(?:s|ed|ing)?|c[oa]me?s?|coming|t[oa]oke?s?|taking|went|go(?:es)?|"
+                       r"put)\s+(?:in)?to\s+(?:force|effect)|\btook\s+effect|\btakes?\s+effect|"
+                       r"\bbec(?:a|o)me\s+effective|\bin\s+force\s+(?:since|from)", re.I)
+_THAT_DAY = re.compile(r"\b(?:from\s+)?(?:that|the\s+same)\s+day\b", re.I)
+
+
+def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out: RelationResult) -> None:
+    m = _FORCE_RE.search(sent.text)
+    if not m:
+        return
+    anchor = sent.start + m.start()
+    tok = next((t for t in span if t.idx >= anchor), None)
+    if tok is None:
+        return
+    verb = tok if tok.pos_ in {"VERB", "AUX"} else tok.head
+    treaties = ctx.ents_in_tokens([t for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}
+                                   for t in c.subtree], {"Treaty"})
+    if not treaties:
+        treaties = [e for e in ctx.ents_in_span(sent.start, sent.end, {"Treaty"})][:1]
+    if not treaties:
+        return
+    status = status_of(verb)
+    when = ctx.date_near(sent, anchor)
+    if _THAT_DAY.search(sent.text) and prev is not None:
+        dates = find_dates(prev.text, ctx.published)
+        when = dates[-1][2] if dates else when
+    for treaty in treaties:
+        out.events.append(Event("EntryIntoForce", status, sent, "entry-into-force", treaty=treaty, date=when))
+
+
+_EXCHANGE_RE = re.compile(r"\b(?:exchang\w+|deposit\w*|hand\w*\s+over)\b[^.]{0,40}?\binstruments?\s+of\s+"
+                          r"(?P<what>ratification|accession|acceptance|approval)", re.I)
+
+
+def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    m = _EXCHANGE_RE.search(sent.text)
+    if not m:
+        return
+    tok = next((t for t in span if t.idx >= sent.start + m.start()), None)
+    if tok is None:
+        return
+    treaties = ctx.ents_in_span(sent.start, sent.end, {"Treaty"})
+    if not treaties and ctx.res.main_treaty is not None:
+        treaties = [ctx.res.main_treaty]
+    agents = _subjects(tok, ctx, {"State"}) or ctx.ents_in_tokens(
+        [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree], {"State"})
+    for treaty in treaties[:1]:
+        out.events.append(Event("InstrumentExchange", status_of(tok), sent, "instruments-" + m.group("what"),
+                                agents=agents, treaty=treaty, date=ctx.date_near(sent, tok.idx)))
+
+
+def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    for tok in span:
+        if tok.lemma_ not in {"replace", "supersede"} or tok.pos_ != "VERB":
+            continue
+        objs = _treaty_objects(tok, ctx)
+        subj = _subjects(tok, ctx, {"Treaty"})
+        if tok.dep_ == "relcl":
+            subj = ctx.ents_in_tokens([tok.head], {"Treaty"})
+        passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+        if passive:
+            subj, objs = _objects_by_agent(tok, ctx), ctx.ents_in_tokens(
+                [t for c in tok.children if c.dep_ == "nsubjpass" for t in c.subtree], {"Treaty"})
+        status = status_of(tok)
+        for s in subj:
+            for o in objs:
+                if s.iri != o.iri:
+                    out.events.append(Event("Replacement", status, sent, f"verb-{tok.lemma_}", treaty=s,
+                                            others=[o]))
+
+
+def _objects_by_agent(tok, ctx) -> list[Entity]:
+    return ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "agent" for t in c.subtree], {"Treaty"})
+
+
+_INVOKE_VERBS = {"invoke", "cite", "trigger", "activate", "rely", "apply", "use", "enact"}
+
+
+def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    for tok in span:
+        if tok.lemma_ in _INVOKE_VERBS and tok.pos_ == "VERB":
+            objs = _objects(tok, ctx, {"Article", "Treaty"})
+            arts = [o for o in objs if o.cls == "Article"] or objs
+            if tok.lemma_ in {"apply", "use"}:
+                arts = [o for o in arts if o.cls == "Article"]
+            agents = _subjects(tok, ctx)
+            for a in arts:
+                out.events.append(Event("Invocation", status_of(tok), sent, f"verb-{tok.lemma_}",
+                                        agents=agents, treaty=a))
+    # "X requested consultations under Article 4": an act done under an article relies on it.
+    for m in re.finditer(r"\b(?:under|pursuant\s+to|in\s+accordance\s+with|citing|invoking)\s+(?:the\s+)?"
+                         r"(?:(?:paragraph\s+\d+\s+of\s+)?(?:Article|Art\.)\s+\w+)", sent.text):
+        pos = sent.start + m.start()
+        tok = next((t for t in span if t.idx >= pos), None)
+        if tok is None or _inside_quote(ctx.text, pos):
+            continue
+        arts = [ctx.res.entity(x) for x in ctx.mentions if x.cls == "Article" and x.start >= pos
+                and x.start <= sent.start + m.end()]
+        verb = tok.head
+        while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+            verb = verb.head
+        agents = _subjects(verb, ctx)
+        if not agents or any(e.cls == "Article" for e in agents):
+            continue
+        for a in arts:
+            if a is not None:
+                out.events.append(Event("Invocation", status_of(verb), sent, "under-article", agents=agents,
+                                        treaty=a))
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 1500):pos]
+    return before.count("«") > before.count("»") or before.count("“") > before.count("”")
+
+
+_VISIT_VERBS = {"visit": ("dobj",), "arrive": ("in", "at"), "travel": ("to",), "fly": ("to",), "go": ("to",),
+                "tour": ("dobj",), "land": ("in", "at")}
+
+
+def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    places = {"State", "Place"}
+    for tok in span:
+        dests: list[Entity] = []
+        agents: list[Entity] = []
+        if tok.pos_ == "VERB" and tok.lemma_ in _VISIT_VERBS:
+            preps = _VISIT_VERBS[tok.lemma_]
+            toks = []
+            for c in tok.children:
+                if c.dep_ == "dobj" and "dobj" in preps:
+                    toks.extend(c.subtree)
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    toks.extend(c.subtree)
+            dests = ctx.ents_in_tokens(toks, places)
+            agents = _subjects(tok, ctx, {"Person"})
+            status = status_of(tok)
+        elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
+            toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"to", "in"} for t in c.subtree]
+            toks += [t for c in tok.children if c.dep_ == "compound" for t in c.subtree]
+            dests = ctx.ents_in_tokens(toks, places)
+            agents = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree],
+                                        {"Person"})
+            agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                                          for t in c.subtree], {"Person"})
+            if not agents and tok.head.lemma_ in {"pay", "make", "conduct", "begin", "start", "end"}:
+                agents = _subjects(tok.head, ctx, {"Person"})
+            status = "planned" if any(c.lower_ in {"planned", "upcoming", "expected", "proposed", "future",
+                                                    "possible"} for c in tok.children) else "asserted"
+            if tok.head.lemma_ in PLAN_HEADS | {"invite", "ahead"} or status_of(tok.head) != "asserted" \
+                    and tok.head.lemma_ in {"pay", "make"}:
+                status = status_of(tok.head) if tok.head.lemma_ in {"pay", "make"} else "planned"
+        else:
+            continue
+        if not dests or not agents:
+            continue
+        date_ = ctx.date_near(sent, tok.idx)
+        out.events.append(Event("Visit", status, sent, f"visit-{tok.pos_.lower()}", agents=agents,
+                                others=dests, date=date_))
+
+
+_MEET_NOUNS = {"meeting", "talk", "talks", "summit", "audience", "conversation", "call", "negotiation"}
+
+
+def _meetings(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    persons = {"Person"}
+    for tok in span:
+        a: list[Entity] = []
+        b: list[Entity] = []
+        if tok.pos_ == "VERB" and tok.lemma_ in {"meet", "receive", "host"}:
+            a = _subjects(tok, ctx, persons)
+            b = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"dobj"} for t in c.subtree]
+                                   + [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
+                                      for t in c.subtree], persons)
+            if tok.lemma_ in {"receive", "host"} and not b:
+                continue
+            status = status_of(tok)
+        elif tok.lower_ in _MEET_NOUNS or (tok.lemma_ in _MEET_NOUNS and tok.pos_ == "NOUN"):
+            withs = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree]
+            betw = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "between" for t in c.subtree]
+            if betw:
+                ents = ctx.ents_in_tokens(betw, persons)
+                a, b = ents[:1], ents[1:]
+            elif withs:
+                b = ctx.ents_in_tokens(withs, persons)
+                a = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], persons)
+                head = tok.head
+                while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+                    head = head.head
+                if not a and head.pos_ in {"VERB", "AUX"}:
+                    a = _subjects(head, ctx, persons)
+            else:
+                continue
+            status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
+        else:
+            continue
+        if not b and len(a) >= 2:
+            a, b = a[:1], a[1:]
+        pairs = [(x, y) for x in a for y in b if x.iri != y.iri]
+        if pairs:
+            out.events.append(Event("Meeting", status, sent, f"meet-{tok.lemma_}", agents=[p[0] for p in pairs],
+                                    others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
+
+
+def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    """"the treaty between Russia and North Korea", "X became a party to the treaty"."""
+    for tm in [m for m in ctx.mentions if m.cls == "Treaty" and sent.start <= m.start < sent.end]:
+        tail = ctx.text[tm.end:sent.end]
+        m = re.match(r"\s*(?:,\s*)?(?:signed\s+|concluded\s+)?between\s+(?:the\s+)?", tail)
+        if not m:
+            continue
+        start = tm.end + m.end()
+        seg = re.match(r"[^,;.()«»]*", ctx.text[start:sent.end]).group(0)
+        seg = re.split(r"\s+(?:is|was|were|are|has|have|marks|will|would|that|which|in|on)\s", seg)[0]
+        states = ctx.ents_in_span(start, start + len(seg), {"State"})
+        treaty = ctx.res.entity(tm)
+        if len(states) >= 2 and treaty is not None:
+            for s in states:
+                out.facts.append(Fact(s, "partyTo", sent, "treaty-between", o=treaty))
+    for m in re.finditer(r"\b(?:is|are|was|were|became|become|becomes|remains?)\s+(?:a\s+|the\s+)?(?:state\s+)?"
+                         r"part(?:y|ies)\s+to\b", sent.text):
+        pos = sent.start + m.start()
+        tok = next((t for t in span if t.idx >= pos), None)
+        if tok is None:
+            continue
+        states = _subjects(tok, ctx, {"State"})
+        after = ctx.ents_in_span(sent.start + m.end(), sent.end, {"Treaty"})[:1]
+        if status_of(tok) == "asserted":
+            for s in states:
+                for t in after:
+                    out.facts.append(Fact(s, "partyTo", sent, "party-to", o=t))
+
+
+_QUOTE_RE = re.compile(r"«(?P<a>[^«»]+)»|“(?P<b>[^“”]+)”|\"(?P<c>[^\"\n]+)\"")
+_AFTER_SPEAKER = re.compile(r"^[\s,.]*(?:(?P<pron>he|she)\s+(?:\w+ly\s+)?(?P<v1>\w+)|(?P<v2>said|stressed|noted|"
+                            r"added|told|stated|declared|emphasi[sz]ed|warned|insisted|wrote|explained)\s+"
+                            r"(?P<who2>[^,.]{2,80})|(?P<who>[^,.«»]{2,120}?)\s+(?P<v3>said|stressed|noted|"
+                            r"added|told|stated|declared|emphasi[sz]ed|warned|insisted|wrote|explained|"
+                            r"reiterated|remarked))", re.I)
+_BEFORE_SPEAKER = re.compile(r"(?P<who>[^.«»]{2,160}?)\s+(?:\w+ly\s+)?(?P<v>said|stressed|noted|added|"
+                             r"stated|declared|emphasi[sz]ed|warned|insisted|wrote|reiterated|told\s+\w+)"
+                             r"(?:\s+that)?\s*[:,]?\s*$", re.I)
+
+
+def quotes(ctx: _Context) -> list[tuple[int, int, Entity | None]]:
+    """Quoted passages (start, end of the inner text) and who said them, when the text says."""
+    out = []
+    for m in _QUOTE_RE.finditer(ctx.text):
+        group = next(g for g in ("a", "b", "c") if m.group(g) is not None)
+        qs, qe = m.start(group), m.end(group)
+        speaker = None
+        after = ctx.text[m.end():m.end() + 160]
+        a = _AFTER_SPEAKER.match(after)
+        if a:
+            if a.group("pron"):
+                speaker = ctx.person_before(m.start())
+            else:
+                who_start = m.end() + (a.start("who2") if a.group("who2") else a.start("who"))
+                who_end = m.end() + (a.end("who2") if a.group("who2") else a.end("who"))
+                found = ctx.ents_in_span(who_start, who_end, ACTORS)
+                speaker = _prefer_actor(found)
+        if speaker is None:
+            line_start = ctx.text.rfind("\n", 0, m.start()) + 1
+            before = ctx.text[max(line_start, m.start() - 200):m.start()]
+            b = _BEFORE_SPEAKER.search(before)
+            if b:
+                offset = m.start() - len(before)
+                speaker = _prefer_actor(ctx.ents_in_span(offset + b.start("who"), offset + b.end("who"), ACTORS))
+        out.append((qs, qe, speaker))
+    return out
+
+
+def _prefer_actor(ents: list[Entity]) -> Entity | None:
+    for cls in ("Person", "Organization", "State"):
+        for e in ents:
+            if e.cls == cls:
+                return e
+    return None
+
+
+_CLAUSE_VERB = re.compile(r"^\s*(?:of\s+[^,]{0,120}?\s+)?(?:\([^)]*\)\s+)?(?:states?|stipulates?|provides?|says|"
+                          r"reads|obliges|requires|commits|declares|specifies|guarantees|prohibits|bans|"
+                          r"allows|permits|sets\s+out|establishes)\b(?:\s+that)?[\s,:]*", re.I)
+
+
+def _clauses(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> None:
+    """Clause text quoted or paraphrased for an article, and what that text refers to."""
+    arts = [m for m in ctx.mentions if m.cls == "Article"]
+    for m in arts:
+        art = ctx.res.entity(m)
+        sent = next((s for s in sents if s.start <= m.start < s.end), None)
+        if art is None or sent is None:
+            continue
+        clause = None
+        # "According to Article 4 of the document, «...»": the next quote in the sentence.
+        q = next(((a, b, sp) for a, b, sp in qs if m.end <= a < sent.end + 2 and
+                  re.match(r"^[^«“\"]{0,120}[,:]\s*[«“\"]$", ctx.text[m.end:a])), None)
+        if q and re.search(r"\b(?:according to|under|in|as per|per)\s+(?:the\s+)?$",
+                           ctx.text[max(sent.start, m.start - 20):m.start], re.I) or (q and ":" in ctx.text[m.end:q[0]]):
+            clause = (q[0], q[1])
+        else:
+            v = _CLAUSE_VERB.match(ctx.text[m.end:sent.end])
+            if v and not re.search(r"\b(?:invok|cite|trigger)", ctx.text[sent.start:m.start], re.I):
+                clause = (m.end + v.end(), sent.end)
+        if clause is None:
+            continue
+        text = ctx.text[clause[0]:clause[1]].strip(" .«»“”\"")
+        if len(text) < 15:
+            continue
+        out.clauses.append(Clause(art, text, sent))
+        for ref in ctx.ents_in_span(clause[0], clause[1], {"Article", "Treaty"}):
+            if ref.iri != art.iri and ref.iri != (art.treaty.iri if art.treaty else None):
+                out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref))
+        for x in ctx.mentions:
+            if x.cls == "Article" and clause[0] <= x.start < clause[1]:
+                ref = ctx.res.entity(x)
+                if ref is not None and ref.treaty is not None and ref.treaty.iri != (art.treaty.iri if art.treaty
+                                                                                       else None):
+                    out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref.treaty))
+
+
+def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> None:
+    """A speaker who says they act "under this article" (or invoke one) invokes it."""
+    for qs_, qe, speaker in qs:
+        if speaker is None:
+            continue
+        inner = ctx.text[qs_:qe]
+        if not re.search(r"\b(?:under|invok\w*|pursuant to|in accordance with)\s+(?:this|that|the|Article)\b",
+                         inner, re.I):
+            continue
+        arts = [ctx.res.entity(x) for x in ctx.mentions if x.cls == "Article" and qs_ <= x.start < qe]
+        if not arts:
+            continue
+        sent = next((s for s in sents if s.start <= qs_ < s.end), None) or Sentence(qs_, qe, inner)
+        art = arts[-1]
+        if art is not None:
+            out.events.append(Event("Invocation", "asserted", sent, "quote-under-article", agents=[speaker],
+                                    treaty=art, speaker=speaker))
+
+
+# --------------------------------------------------------------------------- affiliations
+
+def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    g = gazetteer()
+    titles_re = "|".join(re.escape(t) for t in g.titles)
+    persons = [m for m in ctx.mentions if sent.start <= m.start < sent.end and ctx.res.entity(m) is not None
+               and ctx.res.entity(m).cls == "Person"]
+    for m in persons:
+        person = ctx.res.entity(m)
+        # 1. Title before the name: "Russian Defense Minister X", "NATO Secretary General X",
+        #    "the leader of the DPRK, Comrade X".
+        pre = ctx.text[max(sent.start, m.start - 120):m.start]
+        chunk = re.search(r"(?:^|[,;:(«“\"]\s*|\b(?:and|the|a|an|by|with|that|said|says|when|as)\s+)"
+                          r"(?P<c>(?:[\w.'’-]+\s+){0,6}?)$", pre)
+        words = chunk.group("c") if chunk else ""
+        if (m.title or re.search(rf"\b(?:{titles_re})\b", words, re.I)) and words.strip():
+            cstart = m.start - len(words)
+            for e in ctx.ents_in_span(cstart, m.start, {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "title-before-name", o=e))
+            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", words):
+                state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
+                if state:
+                    ent = _state_entity(ctx, state)
+                    if ent is not None:
+                        out.facts.append(Fact(person, "affiliatedWith", sent, "demonym-title", o=ent))
+        pre_app = re.search(rf"\b(?:{titles_re})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$", pre,
+                            re.I)
+        if pre_app:
+            base = m.start - len(pre) + pre_app.start("x")
+            for e in ctx.ents_in_span(base, base + len(pre_app.group("x")), {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "title-apposition-before", o=e))
+        # 2. Apposition after the name: "X, general secretary of the WPK and chairman of …".
+        post = ctx.text[m.end:sent.end]
+        app = re.match(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
+                       rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles_re})\b[^;:«“]*?)(?:,|\.|;|$|\s+(?:said|says|told))",
+                       post, re.I)
+        if app:
+            a0 = m.end + app.start("a")
+            for e in ctx.ents_in_span(a0, a0 + len(app.group("a")), {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "apposition", o=e))
+            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", app.group("a")):
+                state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
+                if state and _state_entity(ctx, state):
+                    out.facts.append(Fact(person, "affiliatedWith", sent, "apposition-demonym",
+                                          o=_state_entity(ctx, state)))
+        # 3. "Professor X of Korea University", "X of the Foreign Ministry".
+        of = re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?", post)
+        if of:
+            start = m.end + of.end()
+            nxt = next((x for x in ctx.mentions if x.start == start and ctx.res.entity(x) is not None
+                        and ctx.res.entity(x).cls == "Organization"), None)
+            if nxt is not None:
+                out.facts.append(Fact(person, "affiliatedWith", sent, "person-of-org", o=ctx.res.entity(nxt)))
+
+
+def _state_entity(ctx: _Context, state: str) -> Entity | None:
+    from .mentions import normalize_key
+
+    key = normalize_key(state)
+    for e in ctx.res.entities:
+        if e.cls == "State" and e.key == key:
+            return e
+    from .namespaces import entity_iri
+
+    # A state named only by its demonym ("Russian Defense Minister") is still that state.
+    e = Entity("State", key, state, entity_iri("State", key))
+    e.labels.add(state)
+    ctx.res.entities.append(e)
+    return e
+
+
+# --------------------------------------------------------------------------- driver
+
+def extract_relations(doc, mentions: list[Mention], res: Resolution, published: date | None) -> RelationResult:
+    """Run every rule over a parsed document."""
+    ctx = _Context(doc, mentions, res, published)
+    out = RelationResult()
+    sents = _sentences(doc)
+    prev = None
+    for sent, span in sents:
+        _lifecycle(sent, span, ctx, out)
+        _entry_into_force(sent, span, prev, ctx, out)
+        _instruments(sent, span, ctx, out)
+        _replaces(sent, span, ctx, out)
+        _invocations(sent, span, ctx, out)
+        _visits(sent, span, ctx, out)
+        _meetings(sent, span, ctx, out)
+        _parties(sent, span, ctx, out)
+        _affiliations(sent, span, ctx, out)
+        prev = sent
+    qs = quotes(ctx)
+    plain = [s for s, _ in sents]
+    _clauses(ctx, plain, out, qs)
+    _quote_invocations(ctx, plain, out, qs)
+    _facts_from_events(out, res, ctx, plain)
+    return out
+
+
+def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sents: list[Sentence]) -> None:
+    for ev in out.events:
+        asserted = ev.status == "asserted"
+        t = ev.treaty
+        if ev.kind == "Signing" and t is not None:
+            for a in ev.agents:
+                if a.cls == "State" and ev.status != "denied":
+                    out.facts.append(Fact(a, "partyTo", ev.sentence, "signing-party", o=t))
+                if asserted and a.cls in {"Person", "State"}:
+                    out.facts.append(Fact(a, "signed", ev.sentence, ev.rule, o=t))
+            if asserted and ev.date:
+                out.facts.append(Fact(t, "signatureDate", ev.sentence, ev.rule, value=ev.date))
+        elif ev.kind in {"Ratification", "Accession", "InstrumentExchange"} and t is not None and asserted:
+            for a in ev.agents:
+                if ev.kind == "Accession":
+                    out.facts.append(Fact(a, "partyTo", ev.sentence, ev.rule, o=t))
+                    out.facts.append(Fact(a, "acceded", ev.sentence, ev.rule, o=t))
+                elif a.cls in ACTORS:
+                    out.facts.append(Fact(a, "ratified", ev.sentence, ev.rule, o=t))
+                if a.cls == "State":
+                    out.facts.append(Fact(a, "partyTo", ev.sentence, "ratifying-party", o=t))
+            if ev.date and ev.kind != "Accession":
+                out.facts.append(Fact(t, "ratificationDate", ev.sentence, ev.rule, value=ev.date))
+        elif ev.kind == "EntryIntoForce" and t is not None and asserted and ev.date:
+            out.facts.append(Fact(t, "entryIntoForceDate", ev.sentence, ev.rule, value=ev.date))
+        elif ev.kind in {"Suspension", "Withdrawal"} and t is not None and asserted:
+            p = "suspended" if ev.kind == "Suspension" else "withdrewFrom"
+            for a in ev.agents:
+                out.facts.append(Fact(a, p, ev.sentence, ev.rule, o=t))
+        elif ev.kind == "Invocation" and t is not None and asserted:
+            for a in ev.agents:
+                if a.cls in ACTORS:
+                    out.facts.append(Fact(a, "invokes", ev.sentence, ev.rule, o=t))
+        elif ev.kind == "Replacement" and t is not None and asserted:
+            for o in ev.others:
+                out.facts.append(Fact(t, "replaces", ev.sentence, ev.rule, o=o))
+        elif ev.kind == "Visit" and asserted:
+            for a in ev.agents:
+                for o in ev.others:
+                    out.facts.append(Fact(a, "visited", ev.sentence, ev.rule, o=o))
+        elif ev.kind == "Meeting" and asserted:
+            for a, o in zip(ev.agents, ev.others):
+                out.facts.append(Fact(a, "metWith", ev.sentence, ev.rule, o=o))
+    # Treaty names that name their parties ("the DPRK-Russia Treaty of ...").
+    for e in res.entities:
+        if e.cls != "Treaty":
+            continue
+        for m in e.mentions:
+            sent = next((s for s in sents if s.start <= m.start < s.end), None)
+            for state in m.parties if sent is not None else ():
+                ent = _state_entity(ctx, state)
+                if ent is not None:
+                    out.facts.append(Fact(ent, "partyTo", sent, "treaty-name-parties", o=e))

@@ -1,0 +1,192 @@
+"""Entity resolution within a document: one entity per real thing, whatever names it goes by.
+
+Mentions with the same class and canonical key are one entity. On top of that: surname-only
+person mentions join the full name they abbreviate, short organisation names join the one longer
+name they are part of, shorter treaty names join the treaty they abbreviate, and "the treaty" /
+"the document" / "the Russian-Korean pact" point at the treaty the document is about. Entity IRIs
+come from class and key alone, so every document (and worker) mints the same IRI.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .mentions import Mention, gazetteer, normalize_key
+from .namespaces import article_iri, entity_iri, fold
+
+
+@dataclass
+class Entity:
+    """A resolved entity of one document."""
+
+    cls: str
+    key: str
+    display: str
+    iri: str
+    labels: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    parties: set[str] = field(default_factory=set)  # treaties: state names
+    treaty: Entity | None = None  # articles
+    number: str | None = None
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions) if self.mentions else 0
+
+
+@dataclass
+class Resolution:
+    entities: list[Entity]
+    of: dict[int, Entity]  # id(mention) -> entity
+    main_treaty: Entity | None
+
+    def entity(self, mention: Mention) -> Entity | None:
+        return self.of.get(id(mention))
+
+
+def _label(text: str) -> str:
+    return fold(text).strip(" ,.;:")
+
+
+def resolve(mentions: list[Mention]) -> Resolution:
+    """Group a document's mentions into entities."""
+    g = gazetteer()
+    by_key: dict[tuple[str, str], Entity] = {}
+    of: dict[int, Entity] = {}
+
+    def add(m: Mention, ent: Entity) -> None:
+        ent.mentions.append(m)
+        ent.labels.add(_label(m.text))
+        ent.labels.add(m.display)
+        for alias in m.extra.get("aliases", []):
+            ent.labels.add(alias)
+        of[id(m)] = ent
+
+    def get(cls: str, key: str, display: str) -> Entity:
+        ent = by_key.get((cls, key))
+        if ent is None:
+            ent = Entity(cls, key, display, entity_iri(cls, key))
+            by_key[(cls, key)] = ent
+        return ent
+
+    named = [m for m in mentions if m.key and m.cls != "Article"]
+    # Persons: full names first, so that surname-only mentions can find them.
+    persons = sorted((m for m in named if m.cls == "Person"), key=lambda m: -len(m.key.split()))
+    for m in persons:
+        target = _person_target(m, by_key)
+        if target is None:
+            target = get("Person", m.key, m.display)
+        add(m, target)
+    # Organisations: longest names first, then short forms that are part of exactly one of them.
+    orgs = sorted((m for m in named if m.cls == "Organization"), key=lambda m: -len(m.key))
+    for m in orgs:
+        target = by_key.get(("Organization", m.key)) or _org_target(m, by_key)
+        add(m, target or get("Organization", m.key, m.display))
+    treaties = sorted((m for m in named if m.cls == "Treaty"), key=lambda m: -len(m.key.split()))
+    for m in treaties:
+        target = by_key.get(("Treaty", m.key)) or _treaty_target(m, by_key)
+        ent = target or get("Treaty", m.key, m.display)
+        ent.parties.update(m.parties)
+        add(m, ent)
+    for m in named:
+        if m.cls in {"State", "Place"}:
+            add(m, get(m.cls, m.key, m.display))
+
+    treaty_ents = [e for e in by_key.values() if e.cls == "Treaty"]
+    main = _main_treaty(treaty_ents)
+    for m in mentions:
+        if m.cls == "Treaty" and m.key is None:
+            ent = _anaphor_target(m, treaty_ents, main, of, mentions)
+            if ent is not None:
+                if not m.source == "treaty-anaphor":
+                    add(m, ent)  # "the Russian-North Korean treaty" is a name users search for
+                else:
+                    of[id(m)] = ent
+                    ent.mentions.append(m)
+                ent.parties.update(m.parties)
+    # Articles belong to the treaty named after "of", else to the document's treaty.
+    for m in mentions:
+        if m.cls != "Article":
+            continue
+        owner = of.get(id(m.treaty)) if m.treaty is not None else None
+        owner = owner or main
+        key = f"{owner.key if owner else 'unknown'}#{m.number}"
+        ent = by_key.get(("Article", key))
+        if ent is None:
+            ent = Entity("Article", key, m.display, article_iri(owner.iri if owner else None, m.number),
+                         treaty=owner, number=m.number)
+            by_key[("Article", key)] = ent
+        ent.labels.add(m.display)
+        if owner is not None:
+            ent.labels.add(f"{m.display} of the {owner.display}")
+        ent.mentions.append(m)
+        of[id(m)] = ent
+    entities = sorted(by_key.values(), key=lambda e: (e.cls, e.key))
+    for e in entities:
+        if e.cls == "State" and e.display in g.historical:
+            e.labels.add(e.display)
+    return Resolution(entities, of, main)
+
+
+def _person_target(m: Mention, by_key) -> Entity | None:
+    words = m.key.split()
+    if ("Person", m.key) in by_key:
+        return by_key[("Person", m.key)]
+    candidates = [e for (cls, _), e in by_key.items() if cls == "Person"
+                  and len(e.key.split()) > len(words)
+                  and (e.key.split()[-len(words):] == words or e.key.split()[:len(words)] == words)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        # "Kim" next to "Kim Jong Un" and "Kim Jong Il": the one mentioned last before it.
+        before = [e for e in candidates if any(x.start < m.start for x in e.mentions)]
+        if before:
+            return max(before, key=lambda e: max(x.start for x in e.mentions if x.start < m.start))
+    return None
+
+
+def _org_target(m: Mention, by_key) -> Entity | None:
+    words = m.key.split()
+    n = len(words)
+    candidates = [e for (cls, _), e in by_key.items() if cls == "Organization" and len(e.key.split()) > n
+                  and (e.key.split()[:n] == words or e.key.split()[-n:] == words)]
+    if len(candidates) == 1 and n >= 2:
+        return candidates[0]
+    return None
+
+
+def _treaty_target(m: Mention, by_key) -> Entity | None:
+    words = set(m.key.split())
+    type_word = m.key.split()[-1]
+    candidates = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[-1] == type_word
+                  and words < set(e.key.split()) and len(words) >= 2]
+    if len(candidates) == 1:
+        return candidates[0]
+    return None
+
+
+def _main_treaty(treaties: list[Entity]) -> Entity | None:
+    """The treaty the document is about: the most mentioned one (the earliest on ties)."""
+    if not treaties:
+        return None
+    counts = Counter({e.key: len(e.mentions) for e in treaties})
+    return max(treaties, key=lambda e: (counts[e.key], -e.first))
+
+
+def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of, mentions) -> Entity | None:
+    if m.parties:
+        wanted = set(m.parties)
+        matching = [e for e in treaties if e.parties and wanted <= e.parties]
+        if len(matching) == 1:
+            return matching[0]
+        return main
+    word = m.extra.get("type")
+    # "the agreement" right after "the Paris Agreement" is that agreement, not the document's main one.
+    recent = [x for x in mentions if x.cls == "Treaty" and x.key and x.end <= m.start
+              and m.start - x.end < 400 and normalize_key(x.extra.get("type", "")) == word]
+    if recent and word not in {"document", "deal"}:
+        ent = of.get(id(max(recent, key=lambda x: x.end)))
+        if ent is not None:
+            return ent
+    return main

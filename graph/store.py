@@ -1,0 +1,160 @@
+"""Stores: an embedded Oxigraph (RocksDB) store and any SPARQL 1.1 engine over HTTP.
+
+Both keep one named graph per document, so replacing or removing a document touches
+nothing else, and both answer queries over the union of all document graphs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError
+from .namespaces import PREFIXES, SPARQL_PREFIXES
+
+DEFAULT_STORE = ".treatykg/store"
+STORE_ENV = "TREATYKG_STORE"
+
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+DATASET_FORMATS = {"trig", "nquads"}
+
+
+def is_update(sparql: str) -> bool:
+    """True when the text is a SPARQL Update rather than a query."""
+    stripped = re.sub(r"#[^\n]*", "", sparql)
+    return bool(_UPDATE_RE.match(stripped))
+
+
+def check_query(sparql: str) -> str:
+    """Refuse updates and empty text; return the query with the standard prefixes prepended."""
+    if not sparql.strip():
+        raise QueryError("empty query")
+    if is_update(sparql):
+        raise QueryError("updates are refused: treatykg query is read-only (use ingest or remove)")
+    return SPARQL_PREFIXES + sparql
+
+
+def graph_update(docs: dict[str, list[Triple]]) -> str:
+    """One SPARQL Update that replaces each document's graph with its triples."""
+    parts = []
+    for doc, triples in docs.items():
+        body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
+        parts.append(f"DROP SILENT GRAPH <{doc}> ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+class Store(Protocol):
+    """What every store offers the rest of treatykg."""
+
+    def replace_documents(self, docs: dict[str, list[Triple]]) -> None: ...
+    def remove_document(self, doc_iri: str) -> bool: ...
+    def documents(self) -> list[str]: ...
+    def query(self, sparql: str): ...
+    def dump(self, fmt: str, union: bool = False) -> bytes: ...
+    def close(self) -> None: ...
+
+
+class OxigraphStore:
+    """Embedded persistent store (pyoxigraph on RocksDB), or in memory when ``path`` is None."""
+
+    def __init__(self, path: str | os.PathLike | None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path} (run 'treatykg ingest' or 'build' first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path}: {_one_line(exc)}") from None
+
+    def replace_documents(self, docs: dict[str, list[Triple]]) -> None:
+        """Replace each document's graph with the given triples.
+
+        The whole batch is one SPARQL Update, which Oxigraph applies as one transaction:
+        after a crash every document is either fully in or as it was before.
+        """
+        if not docs:
+            return
+        try:
+            self._store.update(graph_update(docs))
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write to store {self.path}: {_one_line(exc)}") from None
+
+    def remove_document(self, doc_iri: str) -> bool:
+        node = ox.NamedNode(doc_iri)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.remove_graph(node)
+        return True
+
+    def documents(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(self, sparql: str):
+        """Run a read-only query over the union of the document graphs."""
+        text = check_query(sparql)
+        try:
+            return self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from None
+        except OSError as exc:
+            raise StoreError(f"query failed: {_one_line(exc)}") from None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, fmt: str, union: bool = False) -> bytes:
+        """Serialise the store: a dataset format keeps graph names, a graph format merges them."""
+        rdf_format = RDF_FORMATS[fmt]
+        prefixes = dict(PREFIXES) if fmt in {"turtle", "trig"} else None
+        if fmt in DATASET_FORMATS and not union:
+            return self._store.dump(format=rdf_format, prefixes=prefixes)
+        merged = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                   use_default_graph_as_union=True)
+        return ox.serialize(merged, format=rdf_format, prefixes=prefixes)
+
+    def close(self) -> None:
+        try:
+            self._store.flush()
+        except OSError:
+            pass
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def open_store(location: str | os.PathLike | None = None, read_only: bool = False) -> Store:
+    """Open the store at ``location``: a path (embedded Oxigraph) or an http(s) SPARQL endpoint.
+
+    Without a location, ``$TREATYKG_STORE`` or ``.treatykg/store`` is used.
+    """
+    location = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    if location.startswith(("http://", "https://")):
+        from .remote import HttpStore
+
+        return HttpStore(location)
+    return OxigraphStore(location, read_only=read_only)
