@@ -103,7 +103,8 @@ def _alternation(words) -> str:
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     g = gazetteer()
-    cap = r"[A-Z][\w'’.&]*(?:[-–][A-Za-z][\w'’.]*)*"
+    # A capitalised word; "U.S."-style initials keep their dots, a sentence-final period is not part of it.
+    cap = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’&]*)(?:[-–][A-Za-z][\w'’]*)*"
     connector = r"(?:\s+|,\s+|\s+(?:and|of|the|on|in|for|to|against|between)\s+(?:the\s+)?)"
     name_words = rf"{cap}(?:{connector}{cap})*"
     types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum of Understanding|" \
@@ -177,26 +178,42 @@ def clean_display(text: str) -> str:
     return re.sub(r"'s$", "", text).strip()
 
 
-def treaty_key(display: str, parties: tuple[str, ...]) -> str:
-    """Treaty identity: its content words and type word (plus any states named in the name)."""
-    words = [w for w in normalize_key(display).split() if w not in _TREATY_STOP and not w.isdigit()]
+def treaty_canonical(display: str, parties: tuple[str, ...]) -> str:
+    """Canonical treaty name: parties, content words and the type word, in a fixed form.
+
+    "Treaty on Comprehensive Strategic Partnership", "Comprehensive Strategic Partnership Treaty" and
+    "a treaty on a comprehensive strategic partnership" all become the same name, so every document
+    that mentions the treaty mints the same IRI and the same preferred label.
+    """
     g = gazetteer()
+    type_heads = {t.split()[0] for t in g.type_words}
+    words = re.sub(r"[^\w\s'-]", " ", fold(display)).split()
     type_word = None
     content = []
-    for w in words:
-        base = w.rstrip("s") if w in {"accords"} else w
-        if base in {t.split()[0] for t in g.type_words} and type_word is None:
-            type_word = base
-            continue
-        content.append(w)
+    party_words: set[str] = set()
     if parties:
         party_words = set(normalize_key(" ".join(parties)).split())
-        party_words |= {normalize_key(k) for k, v in g.demonyms.items() if v in parties}
-        content = [w for w in content if w not in party_words]
-    key = " ".join(content + [type_word or "treaty"])
+        party_words |= {w for k, v in g.demonyms.items() if v in parties for w in normalize_key(k).split()}
+        party_words |= {w for k, v in g.states.items() if v in parties for w in normalize_key(k).split()}
+    for w in words:
+        low = w.lower()
+        base = "accord" if low == "accords" else low
+        if base in type_heads and type_word is None:
+            type_word = base
+            continue
+        if low in _TREATY_STOP or low.isdigit():
+            continue
+        if party_words and all(part in party_words for part in normalize_key(w).split()):
+            continue
+        content.append(w[:1].upper() + w[1:])
+    name = " ".join(content + [(type_word or "treaty").capitalize()])
     if parties:
-        key = " ".join(sorted(normalize_key(p) for p in parties)) + " " + key
-    return key
+        name = "-".join(sorted(parties)) + " " + name
+    return name
+
+
+def treaty_key(display: str, parties: tuple[str, ...]) -> str:
+    return normalize_key(treaty_canonical(display, parties))
 
 
 # --------------------------------------------------------------------------- detection
@@ -258,9 +275,9 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
             out.append(Mention(start, end, surface, "Treaty", None, display_core, "treaty-parties",
                                parties=parties, anaphor=True, extra={"type": typ.lower()}))
             continue
-        key = treaty_key(display_core, parties)
-        mention = Mention(start, end, surface, "Treaty", key, _treaty_display(display_core), "treaty-name",
-                          parties=parties, extra={"type": typ.lower(), "year": year})
+        canonical = treaty_canonical(display_core, parties)
+        mention = Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical, "treaty-name",
+                          parties=parties, extra={"type": typ.lower(), "year": year, "aliases": [display_core]})
         out.append(mention)
     if nlp_doc is not None:
         out.extend(_descriptive_treaties(nlp_doc, out))
@@ -274,11 +291,6 @@ def _trim_post(post: str) -> str:
     if m:
         post = post[: m.start()]
     return post
-
-
-def _treaty_display(text: str) -> str:
-    words = fold(text).split()
-    return " ".join(w if (w.lower() not in _SMALL or i == 0) else w.lower() for i, w in enumerate(words))
 
 
 def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
@@ -302,7 +314,8 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
                 continue
             surface = doc.text[start:end]
             display = clean_display(surface)
-            out.append(Mention(start, end, surface, "Treaty", treaty_key(display, ()), display,
+            canonical = treaty_canonical(display, ())
+            out.append(Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical,
                                "treaty-descriptive", extra={"type": tok.lower_}))
     return out
 
@@ -342,6 +355,25 @@ def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
     return out
 
 
+_REGION_RE = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w'’-]+\s+(?:\([A-Z][\w-]+\)\s+)?){1,3}"
+    r"(?:Republic|Region|Oblast|Province|Krai|Territory|Prefecture|Governorate|Peninsula|Islands?|Sea|Strait|"
+    r"Gulf|region|province|oblast|prefecture|peninsula)\b")
+
+
+def _region_mentions(text: str) -> list[Mention]:
+    """"the Sakha (Yakutia) Republic", "Kursk region": named regions that are not states."""
+    out = []
+    for m in _REGION_RE.finditer(text):
+        surface = re.sub(r"^(?:The|In|At|On|From|To|Of)\s+", "", m.group(0))
+        start = m.end() - len(surface)
+        if _state_of(surface) or re.match(r"(?:People|Democratic|Islamic|Federal|United)\b", surface):
+            continue
+        display = clean_display(surface)
+        out.append(Mention(start, m.end(), surface, "Place", normalize_key(display), display, "region-pattern"))
+    return out
+
+
 def _gazetteer_mentions(text: str) -> list[Mention]:
     g = gazetteer()
     p = _patterns()
@@ -360,7 +392,7 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
     return out
 
 
-def _org_mentions(text: str) -> list[Mention]:
+def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
     out = []
     for m in _patterns()["org"].finditer(text):
         name = m.group("name")
@@ -384,10 +416,15 @@ def _org_mentions(text: str) -> list[Mention]:
                 surface = text[start:end]
         if len(display.split()) == 1 and display in gazetteer().org_heads:
             continue  # a bare "Council" or "Ministry" names nothing
-        mention = Mention(start, end, surface, "Organization", normalize_key(display), display, "org-pattern")
+        mention = Mention(start + offset, end + offset, surface, "Organization", normalize_key(display), display,
+                          "org-pattern")
         if m.group("acr"):
             mention.extra["acronym"] = m.group("acr")
         out.append(mention)
+        # "Central Committee of the Workers' Party of Korea" also names the party itself.
+        if tail and depth < 2:
+            tail_start = start + len(name)
+            out.extend(_org_mentions(text[tail_start:end], offset + tail_start, depth + 1))
     return out
 
 
@@ -429,6 +466,13 @@ def _spacy_mentions(doc) -> list[Mention]:
             text, start, title = _strip_titles(text, start)
             if not text:
                 continue
+            # spaCy cuts "Sung-wook" after "Sung": take the rest of a hyphenated name.
+            rest = re.match(r"[-‐‑][a-z]+\b", doc.text[start + len(text):])
+            if rest:
+                text += rest.group(0)
+            if not _plausible_person(doc.text, start, start + len(text), text):
+                continue
+            end = start + len(text)
             display = person_display(text)
             if _state_of(display) or fold(display) in g.orgs:
                 continue
@@ -438,8 +482,26 @@ def _spacy_mentions(doc) -> list[Mention]:
             key = normalize_key(display)
             if cls == "Place" and _state_of(display):
                 continue
+            if not _plausible_person(doc.text, start, end, text, need_article=False):
+                continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
     return out
+
+
+def _plausible_person(full: str, start: int, end: int, name: str, need_article: bool = True) -> bool:
+    """Reject one-word "persons" that are a title's first word ("Defense" Minister) or a common noun
+    after an article ("the Politburo")."""
+    if " " in name.strip() or "-" in name:
+        return True
+    after = full[end:end + 30].lower()
+    g = gazetteer()
+    if any(after.startswith(" " + t + " ") or after.startswith(" " + t + ",") or after.startswith(" " + t + ".")
+           for t in g.titles):
+        return False
+    if not need_article:
+        return True
+    before = full[max(0, start - 5):start].lower()
+    return not re.search(r"\b(?:the|a|an)\s+$", before)
 
 
 def _strip_titles(text: str, start: int) -> tuple[str, int, str | None]:
@@ -465,14 +527,19 @@ def _strip_titles(text: str, start: int) -> tuple[str, int, str | None]:
     return text, start, title
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w'’]*", fold(name)))
+
+
 def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     """"Workers' Party of Korea (WPK)" defines WPK: later bare "WPK" mentions name the same thing."""
     defs: dict[str, Mention] = {}
     for m in _patterns()["acronym_def"].finditer(text):
         acr = m.group("acr")
-        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2]
+        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2 and x.cls != "Article"]
         if before:
-            owner = max(before, key=lambda x: x.end)
+            fitting = [x for x in before if _initials(x.display).endswith(acr.replace(".", "").upper())]
+            owner = min(fitting, key=lambda x: x.end - x.start) if fitting else max(before, key=lambda x: x.end)
             owner.extra.setdefault("aliases", []).append(acr)
             defs[acr] = owner
     for x in mentions:
@@ -492,40 +559,45 @@ def find_mentions(text: str, doc) -> list[Mention]:
     articles = find_articles(text, treaties)
     anaphors = find_anaphors(text, treaties)
     primary = treaties + articles + anaphors
-    gaz = _gazetteer_mentions(text)
+    gaz = _gazetteer_mentions(text) + _region_mentions(text)
     orgs = _org_mentions(text)
     chosen: list[Mention] = list(primary)
 
     def free(m: Mention, pool: list[Mention]) -> bool:
         return not any(m.overlaps(x) for x in pool)
 
-    # Longer organisation names win over the states and orgs nested inside them, which are kept
-    # as mentions of their own ("Security Council of the Russian Federation" names both).
-    for m in sorted(orgs, key=lambda x: x.start - x.end):
-        if free(m, chosen) and all(not (x.start <= m.start and m.end <= x.end and x is not m)
-                                   for x in orgs):
+    def nested(m: Mention) -> bool:
+        """Inside a chosen organisation name without clashing with anything else chosen."""
+        over = [x for x in chosen if x.overlaps(m)]
+        return bool(over) and all(x.cls == "Organization" and x.start <= m.start and m.end <= x.end
+                                  and (x.start, x.end) != (m.start, m.end) and x.key != m.key for x in over)
+
+    # Longer organisation names first; the organisations, states and places named inside them
+    # are mentions of their own ("Security Council of the Russian Federation" names both).
+    for m in sorted(orgs, key=lambda x: (x.start - x.end, x.start)):
+        if free(m, chosen) or nested(m):
             chosen.append(m)
-    nested_ok = [m for m in chosen if m.cls == "Organization"]
-    for m in sorted(gaz, key=lambda x: x.start - x.end):
-        blockers = [x for x in chosen if x not in nested_ok]
-        if free(m, blockers) and free(m, [x for x in chosen if x.cls != "Organization" or x.key == m.key]):
+    for m in sorted(gaz, key=lambda x: (x.start - x.end, x.start)):
+        if free(m, chosen) or nested(m):
             chosen.append(m)
-    for m in _spacy_mentions(doc):
-        if free(m, chosen):
-            chosen.append(m)
-        elif m.cls in {"Organization", "Place"}:
-            # A nested name inside a longer organisation name is still a name of its own.
-            inner = [x for x in chosen if x.overlaps(m)]
-            if all(x.cls == "Organization" and x.start <= m.start and m.end <= x.end and x.key != m.key
-                   for x in inner) and m.cls == "Organization":
-                chosen.append(m)
     chosen.extend(x for x in _acronym_mentions(text, chosen) if free(x, chosen))
+    for m in _spacy_mentions(doc):
+        if free(m, chosen) or (m.cls != "Person" and nested(m)):
+            chosen.append(m)
+    late = _acronym_mentions(text, chosen)
+    chosen.extend(x for x in late if free(x, chosen))
+    # A name the document defines as an acronym means what it was defined for, whatever spaCy said.
+    defined = {x.text: x for x in late}
+    for x in chosen:
+        if x.source.startswith("spacy") and x.text in defined:
+            owner = defined[x.text]
+            x.cls, x.key, x.display, x.source = owner.cls, owner.key, owner.display, "acronym"
     _retype(text, chosen)
     return sorted(chosen, key=lambda x: (x.start, -x.end))
 
 
 _ORG_CUE = re.compile(r"(?:newspaper|daily|agency|broadcaster|outlet|magazine|weekly|channel|paper)\s+$", re.I)
-_PERSON_CUE = re.compile(r"^,?\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spokeswoman|spokesperson|minister|"
+_PERSON_CUE = re.compile(r"^,\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spokeswoman|spokesperson|minister|"
                          r"secretary|president|adviser|advisor|aide|ambassador|envoy|professor|chairman|"
                          r"director|leader|chief|head|official|senator)\b", re.I)
 

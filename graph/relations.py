@@ -8,6 +8,7 @@ conditional, "claim that" claimed. Only asserted events become contract facts.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,7 +105,7 @@ class _Context:
                 if e is not None and (classes is None or e.cls in classes):
                     seen.setdefault(e.iri, e)
             if t.lower_ in {"he", "she", "his", "her"} and (classes is None or "Person" in classes):
-                p = self.person_before(t.idx)
+                p = self.cataphor(t) or self.person_before(t.idx)
                 if p is not None:
                     seen.setdefault(p.iri, p)
         return list(seen.values())
@@ -118,6 +119,17 @@ class _Context:
                     out.setdefault(e.iri, e)
         return list(out.values())
 
+    def cataphor(self, pron) -> Entity | None:
+        """"On the eve of his visit, X published …": a pronoun ahead of its clause's subject is that subject."""
+        root = pron.sent.root
+        if pron.i >= root.i:
+            return None
+        subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i > pron.i), None)
+        if subj is None:
+            return None
+        ents = self.ents_in_tokens([subj], {"Person"}) if subj.lower_ not in {"he", "she"} else []
+        return ents[0] if ents else None
+
     def person_before(self, pos: int) -> Entity | None:
         """Antecedent of "he"/"she": the nearest person named before, within about three sentences."""
         best = None
@@ -129,14 +141,15 @@ class _Context:
         return best[1] if best else None
 
     def date_near(self, sent: Sentence, anchor: int) -> str | None:
-        found = find_dates(sent.text, self.published)
+        """The date expression nearest to the trigger, ignoring dates inside quotes it is not in."""
+        rel = anchor - sent.start
+        trigger_quoted = _inside_quote(self.text, anchor)
+        # "today" in a quote is the day the speaker spoke, not the day of publication.
+        found = find_dates(sent.text, None if trigger_quoted else self.published)
+        found = [d for d in found if _inside_quote(self.text, sent.start + d[0]) == trigger_quoted]
         if not found:
             return None
-        # Prefer the date after the trigger ("signed ... on 12 May"), else the nearest before it.
-        rel = anchor - sent.start
-        after = [d for d in found if d[0] >= rel]
-        pick = after[0] if after else found[-1]
-        return pick[2]
+        return min(found, key=lambda d: min(abs(d[0] - rel), abs(d[1] - rel)))[2]
 
 
 def _subtree(tok):
@@ -144,23 +157,23 @@ def _subtree(tok):
 
 
 def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
-    """Actors of a verb: its subject, the 'by' agent of a passive, or the subject of the verb it is conjoined to."""
+    """Actors of a verb: its subject, the 'by' agent of a passive, or the subject of the verb it is
+    conjoined to or complements ("X arrived and met Y", "X agreed to sign")."""
     for c in verb.children:
         if c.dep_ == "agent":
-            ents = ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)], classes)
-            if ents:
-                return ents
-    for c in verb.children:
-        if c.dep_ in {"nsubj"}:
-            return ctx.ents_in_tokens(_subject_tokens(c), classes)
+            return ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)], classes)
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return []  # "the treaty was ratified" names no one
     head = verb
-    while head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "ccomp"} and head.head is not head:
+    for _ in range(4):
+        for c in head.children:
+            if c.dep_ == "nsubj":
+                return ctx.ents_in_tokens(_subject_tokens(c), classes)
         if head.dep_ == "relcl":
             return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
+        if head.dep_ not in {"conj", "xcomp"} or head.head is head:
+            break
         head = head.head
-        for c in head.children:
-            if c.dep_ in {"nsubj"}:
-                return ctx.ents_in_tokens(_subject_tokens(c), classes)
     return []
 
 
@@ -192,35 +205,44 @@ def _treaty_objects(verb, ctx) -> list[Entity]:
 
 
 def status_of(tok) -> str:
-    """Modality of a trigger: asserted, planned, denied, conditional or claimed."""
-    node = tok
-    for _ in range(6):
+    """Modality of a trigger: asserted, planned, denied, conditional or claimed.
+
+    Walks up from the trigger: its own negation, "if" or modal auxiliary decide first; then a
+    governing verb ("plans to sign", "denies that it signed", "claim that X sent") does. A verb
+    coordinated with another ("arrived and met") shares that verb's auxiliaries but not its meaning.
+    """
+    node, governing = tok, False
+    for _ in range(8):
         children = list(node.children)
         if any(c.dep_ == "neg" for c in children):
             return "denied"
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in children):
             return "conditional"
         for c in children:
-            if c.dep_ in {"aux", "auxpass"}:
-                if c.lower_ in MODALS:
-                    return "planned"
-                if c.tag_ == "TO" and node.dep_ != "advcl":
-                    return "planned"
-        if node.lemma_ in DENY_HEADS and node is not tok:
-            return "denied"
-        if node.lemma_ in CLAIM_HEADS and node is not tok:
-            return "claimed"
-        if node is not tok and node.lemma_ in PLAN_HEADS:
-            return "planned"
-        if node.dep_ in {"xcomp", "conj", "ccomp", "acl", "advcl", "relcl", "pcomp"} and node.head is not node:
-            if node.dep_ == "relcl":
-                return "asserted"
-            node = node.head
-            continue
-        if node.pos_ == "NOUN" and node.head is not node and node.dep_ in {"dobj", "pobj", "nsubj"}:
-            node = node.head
-            continue
-        break
+            if c.dep_ in {"aux", "auxpass"} and c.lower_ in MODALS:
+                return "planned"
+            if c.dep_ == "aux" and c.tag_ == "TO" and node.dep_ not in {"advcl", "acl"}:
+                return "planned"
+        if governing:
+            if node.lemma_ in DENY_HEADS:
+                return "denied"
+            if node.lemma_ in CLAIM_HEADS:
+                return "claimed"
+            if node.lemma_ in PLAN_HEADS:
+                return "planned"
+        if node.head is node or node.dep_ == "relcl":
+            break
+        if node.dep_ == "conj":
+            governing = False
+        elif node.dep_ in {"xcomp", "ccomp", "acl", "advcl", "pcomp"}:
+            governing = True
+        elif node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"dobj", "pobj", "nsubj", "attr"}:
+            governing = node.dep_ == "dobj"
+        elif node.dep_ == "prep":
+            governing = False
+        else:
+            break
+        node = node.head
     return "asserted"
 
 
@@ -405,13 +427,13 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
         agents: list[Entity] = []
         if tok.pos_ == "VERB" and tok.lemma_ in _VISIT_VERBS:
             preps = _VISIT_VERBS[tok.lemma_]
-            toks = []
-            for c in tok.children:
-                if c.dep_ == "dobj" and "dobj" in preps:
-                    toks.extend(c.subtree)
-                if c.dep_ == "prep" and c.lower_ in preps:
-                    toks.extend(c.subtree)
-            dests = ctx.ents_in_tokens(toks, places)
+            heads = [c for c in tok.children if c.dep_ == "dobj" and "dobj" in preps]
+            heads += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
+                      for p in c.children if p.dep_ == "pobj"]
+            dests = []
+            for h in heads:
+                # "visited the Sakha Republic in Russia's Far East": the place visited, not where it lies.
+                dests += ctx.ents_in_tokens([h], places) or ctx.ents_in_tokens(list(h.subtree), places)
             agents = _subjects(tok, ctx, {"Person"})
             status = status_of(tok)
         elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
@@ -622,18 +644,28 @@ def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult
 def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
     g = gazetteer()
     titles_re = "|".join(re.escape(t) for t in g.titles)
+    title_words = _title_words()
     persons = [m for m in ctx.mentions if sent.start <= m.start < sent.end and ctx.res.entity(m) is not None
                and ctx.res.entity(m).cls == "Person"]
     for m in persons:
         person = ctx.res.entity(m)
-        # 1. Title before the name: "Russian Defense Minister X", "NATO Secretary General X",
-        #    "the leader of the DPRK, Comrade X".
-        pre = ctx.text[max(sent.start, m.start - 120):m.start]
-        chunk = re.search(r"(?:^|[,;:(«“\"]\s*|\b(?:and|the|a|an|by|with|that|said|says|when|as)\s+)"
-                          r"(?P<c>(?:[\w.'’-]+\s+){0,6}?)$", pre)
-        words = chunk.group("c") if chunk else ""
-        if (m.title or re.search(rf"\b(?:{titles_re})\b", words, re.I)) and words.strip():
-            cstart = m.start - len(words)
+        # 1. Title before the name: "Russian Defense Minister X", "NATO Secretary General X".
+        first = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if first is not None:
+            i = first.start
+            while i > span.start:
+                t = ctx.doc[i - 1]
+                if t.is_punct and t.text not in {".", "'", "’"} or t.pos_ in {"DET", "ADP", "VERB", "AUX", "CCONJ",
+                                                                            "SCONJ", "PRON", "NUM"}:
+                    break
+                if t.is_lower and t.lower_ not in title_words:
+                    break
+                i -= 1
+            cstart = ctx.doc[i].idx if i < first.start else m.start
+            words = ctx.text[cstart:m.start]
+        else:
+            words, cstart = "", m.start
+        if words.strip() and (m.title or re.search(rf"\b(?:{titles_re})\b", words, re.I)):
             for e in ctx.ents_in_span(cstart, m.start, {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "title-before-name", o=e))
             for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", words):
@@ -642,6 +674,7 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                     ent = _state_entity(ctx, state)
                     if ent is not None:
                         out.facts.append(Fact(person, "affiliatedWith", sent, "demonym-title", o=ent))
+        pre = ctx.text[max(sent.start, m.start - 120):m.start]
         pre_app = re.search(rf"\b(?:{titles_re})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$", pre,
                             re.I)
         if pre_app:
@@ -651,7 +684,7 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
         # 2. Apposition after the name: "X, general secretary of the WPK and chairman of …".
         post = ctx.text[m.end:sent.end]
         app = re.match(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
-                       rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles_re})\b[^;:«“]*?)(?:,|\.|;|$|\s+(?:said|says|told))",
+                       rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles_re})\b[^;:«“,]*)",
                        post, re.I)
         if app:
             a0 = m.end + app.start("a")
@@ -670,6 +703,13 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                         and ctx.res.entity(x).cls == "Organization"), None)
             if nxt is not None:
                 out.facts.append(Fact(person, "affiliatedWith", sent, "person-of-org", o=ctx.res.entity(nxt)))
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(w for t in g.titles for w in t.split()) | {"then", "former", "acting", "late", "incoming",
+                                                                 "outgoing", "presidential", "de", "facto"}
 
 
 def _state_entity(ctx: _Context, state: str) -> Entity | None:

@@ -147,13 +147,28 @@ def _person_target(m: Mention, by_key) -> Entity | None:
 
 
 def _org_target(m: Mention, by_key) -> Entity | None:
+    """The longer organisation name a short one abbreviates.
+
+    "Security Council" abbreviates "Security Council of the Russian Federation" and "Defense Ministry"
+    abbreviates "South Korean Defense Ministry"; "Workers' Party of Korea" does not abbreviate
+    "Central Committee of the Workers' Party of Korea", which is another body.
+    """
+    g = gazetteer()
     words = m.key.split()
     n = len(words)
-    candidates = [e for (cls, _), e in by_key.items() if cls == "Organization" and len(e.key.split()) > n
-                  and (e.key.split()[:n] == words or e.key.split()[-n:] == words)]
-    if len(candidates) == 1 and n >= 2:
-        return candidates[0]
-    return None
+    if n < 2:
+        return None
+    state_words = {w for name in list(g.states) + list(g.demonyms) for w in normalize_key(name).split()}
+    candidates = []
+    for (cls, _), e in by_key.items():
+        other = e.key.split()
+        if cls != "Organization" or len(other) <= n:
+            continue
+        if other[:n] == words and other[n] in {"of", "for"}:
+            candidates.append(e)
+        elif other[-n:] == words and all(w in state_words for w in other[:-n]):
+            candidates.append(e)
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _treaty_target(m: Mention, by_key) -> Entity | None:

@@ -1,0 +1,89 @@
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import QueryError, StoreError
+from graph.store import OxigraphStore, is_update, open_store
+
+G1, G2 = "https://w3id.org/treatykg/doc/a", "https://w3id.org/treatykg/doc/b"
+S, P = ox.NamedNode("https://w3id.org/treatykg/id/x"), ox.NamedNode("https://w3id.org/treatykg/ontology#p")
+
+
+def triples(*values):
+    return [(S, P, ox.Literal(v)) for v in values]
+
+
+def test_replace_is_idempotent_and_per_document(tmp_path):
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_documents({G1: triples("1", "2"), G2: triples("3")})
+    store.replace_documents({G1: triples("1", "2")})
+    assert len(store) == 3
+    store.replace_documents({G1: triples("9")})
+    values = sorted(sol["o"].value for sol in store.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o }"))
+    assert values == ["3", "9"]
+    assert store.documents() == [G1, G2]
+
+
+def test_remove_document(tmp_path):
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_documents({G1: triples("1"), G2: triples("2")})
+    assert store.remove_document(G1) is True
+    assert store.remove_document(G1) is False
+    assert store.documents() == [G2]
+
+
+def test_persistent_and_read_only(tmp_path):
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_documents({G1: triples("1")})
+    store.close()
+    del store
+    ro = OxigraphStore(tmp_path / "s", read_only=True)
+    assert len(ro) == 1
+
+
+def test_read_only_missing_store_is_clear(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        OxigraphStore(tmp_path / "missing", read_only=True)
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }",
+    "# comment\nDROP ALL",
+    "clear default",
+])
+def test_updates_are_refused_and_change_nothing(update):
+    store = OxigraphStore(None)
+    store.replace_documents({G1: triples("1")})
+    assert is_update(update)
+    with pytest.raises(QueryError, match="refused"):
+        store.query(update)
+    assert len(store) == 1
+
+
+def test_select_is_not_an_update():
+    assert not is_update("SELECT ?s WHERE { ?s ?p ?o } # DELETE")
+    assert not is_update("PREFIX a: <http://a/> SELECT * WHERE { ?s a:deleted ?o }")
+
+
+def test_syntax_error_is_one_line():
+    with pytest.raises(QueryError) as err:
+        OxigraphStore(None).query("SELEC ?x WHERE {")
+    assert "\n" not in str(err.value)
+
+
+def test_dump_keeps_or_merges_graphs():
+    store = OxigraphStore(None)
+    store.replace_documents({G1: triples("1"), G2: triples("1")})
+    trig = store.dump("trig").decode()
+    assert G1 in trig and G2 in trig
+    quads = list(ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == 2
+    merged = list(ox.parse(store.dump("turtle"), format=ox.RdfFormat.TURTLE))
+    assert len(merged) == 1
+
+
+def test_open_store_uses_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("TREATYKG_STORE", str(tmp_path / "env-store"))
+    store = open_store()
+    assert isinstance(store, OxigraphStore)
+    assert store.path == tmp_path / "env-store"
