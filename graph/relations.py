@@ -88,6 +88,7 @@ class _Context:
         self.res = res
         self.published = published
         self.mentions = [m for m in mentions if res.entity(m) is not None]
+        self.mentions += self._descriptions()
         self.by_token: dict[int, list[Mention]] = {}
         for m in self.mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -118,6 +119,39 @@ class _Context:
                 if e is not None and (classes is None or e.cls in classes):
                     out.setdefault(e.iri, e)
         return list(out.values())
+
+    def _descriptions(self) -> list[Mention]:
+        """"the North Korean leader" after "North Korean leader Kim Jong Un": a mention of that person.
+
+        Only descriptions that one person in the document was introduced with are resolved.
+        """
+        g = gazetteer()
+        seen: dict[tuple[str, str], set[str]] = {}
+        people: dict[str, Entity] = {}
+        dem = "|".join(re.escape(d) for d in sorted(g.demonyms, key=len, reverse=True))
+        titles = "|".join(re.escape(t) for t in g.titles)
+        intro = re.compile(rf"(?P<d>{dem})\s+(?P<t>{titles})\s+$", re.I)
+        for m in self.mentions:
+            e = self.res.entity(m)
+            if e is None or e.cls != "Person":
+                continue
+            found = intro.search(self.text[max(0, m.start - 60):m.start])
+            if found:
+                key = (g.demonyms[found.group("d")], found.group("t").lower())
+                seen.setdefault(key, set()).add(e.iri)
+                people[e.iri] = e
+        out = []
+        if not seen:
+            return out
+        desc = re.compile(rf"\b[Tt]he\s+(?:then\s+)?(?P<d>{dem})\s+(?P<t>{titles})\b(?!\s+(?-i:[A-Z]))", re.I)
+        for m in desc.finditer(self.text):
+            key = (g.demonyms.get(m.group("d"), ""), m.group("t").lower())
+            if len(seen.get(key, ())) == 1:
+                e = people[next(iter(seen[key]))]
+                mention = Mention(m.start(), m.end(), m.group(0), "Person", e.key, e.display, "description")
+                self.res.of[id(mention)] = e
+                out.append(mention)
+        return out
 
     def cataphor(self, pron) -> Entity | None:
         """"On the eve of his visit, X published …": a pronoun ahead of its clause's subject is that subject."""
@@ -166,9 +200,11 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
         return []  # "the treaty was ratified" names no one
     head = verb
     for _ in range(4):
-        for c in head.children:
-            if c.dep_ == "nsubj":
-                return ctx.ents_in_tokens(_subject_tokens(c), classes)
+        subjects = [c for c in head.children if c.dep_ == "nsubj"]
+        for c in subjects:
+            found = ctx.ents_in_tokens(_subject_tokens(c), classes)
+            if found or c is subjects[-1]:
+                return found
         if head.dep_ == "relcl":
             return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
         if head.dep_ not in {"conj", "xcomp"} or head.head is head:
@@ -432,8 +468,10 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                       for p in c.children if p.dep_ == "pobj"]
             dests = []
             for h in heads:
-                # "visited the Sakha Republic in Russia's Far East": the place visited, not where it lies.
-                dests += ctx.ents_in_tokens([h], places) or ctx.ents_in_tokens(list(h.subtree), places)
+                # "visited the X Republic in Y's Far East": the place visited (the head, its conjuncts and
+                # the first place named), not every place its description mentions.
+                sub = ctx.ents_in_tokens(list(h.subtree), places)
+                dests += ctx.ents_in_tokens([h] + list(h.conjuncts), places) + sub[:1]
             agents = _subjects(tok, ctx, {"Person"})
             status = status_of(tok)
         elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
