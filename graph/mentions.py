@@ -166,10 +166,14 @@ def normalize_key(text: str) -> str:
     return t.removeprefix("the ").strip()
 
 
+_PARTICLES = {"da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von", "bin", "ibn",
+              "al", "el", "ben", "y"}
+
+
 def person_display(name: str) -> str:
     """Canonical person name: hyphenated given names split ("Kim Jong-un" -> "Kim Jong Un")."""
-    parts = re.split(r"[\s\-‐‑]+", fold(name).strip())
-    return " ".join(p[:1].upper() + p[1:] if p.islower() or p[1:].islower() else p for p in parts if p)
+    parts = [p for p in re.split(r"[\s\-‐‑]+", fold(name).strip()) if p]
+    return " ".join(p if (p in _PARTICLES and i) else p[:1].upper() + p[1:] for i, p in enumerate(parts))
 
 
 def clean_display(text: str) -> str:
@@ -201,7 +205,7 @@ def treaty_canonical(display: str, parties: tuple[str, ...]) -> str:
         if base in type_heads and type_word is None:
             type_word = base
             continue
-        if low in _TREATY_STOP or low.isdigit():
+        if (low in _SMALL or (low in _TREATY_STOP and w.islower())) or low.isdigit():
             continue
         if party_words and all(part in party_words for part in normalize_key(w).split()):
             continue
@@ -462,6 +466,11 @@ def _spacy_mentions(doc) -> list[Mention]:
             continue
         end = start + len(text)
         title = None
+        if cls == "Organization" and not any(w in g.org_heads for w in text.split()):
+            # "Chancellor Olaf Scholz" tagged ORG: a title before a name makes it a person.
+            stripped, _, had_title = _strip_titles(text, start)
+            if had_title and stripped and stripped[0].isupper():
+                cls = "Person"
         if cls == "Person":
             text, start, title = _strip_titles(text, start)
             if not text:
@@ -602,6 +611,12 @@ _PERSON_CUE = re.compile(r"^,\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spoke
                          r"director|leader|chief|head|official|senator)\b", re.I)
 
 
+@functools.lru_cache(maxsize=1)
+def _title_before() -> re.Pattern:
+    titles = "|".join(re.escape(t) for t in gazetteer().titles)
+    return re.compile(rf"\b(?i:{titles})\s+$")
+
+
 def _retype(text: str, mentions: list[Mention]) -> None:
     """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …")."""
     votes: dict[str, dict[str, int]] = {}
@@ -614,7 +629,9 @@ def _retype(text: str, mentions: list[Mention]) -> None:
             m.cls = "Organization"
             m.display = clean_display(m.text)
             m.key = normalize_key(m.display)
-        elif m.cls == "Organization" and _PERSON_CUE.match(after) and len(m.text.split()) <= 3:
+        elif m.cls == "Organization" and len(m.text.split()) <= 3 and not any(
+                w in gazetteer().org_heads for w in m.text.split()) and (
+                _PERSON_CUE.match(after) or _title_before().search(before)):
             m.cls = "Person"
             m.display = person_display(m.text)
             m.key = normalize_key(m.display)

@@ -1,0 +1,213 @@
+"""Extraction rules, one behaviour per test, on sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from graph.documents import document_from_text
+from graph.extract import extract
+
+
+def run(text: str, published: date | None = date(2024, 5, 10)):
+    return extract(document_from_text("t.txt", text, published))
+
+
+def facts(ex, relation: str) -> set[tuple[str, str]]:
+    return {(f.s.display, f.o.display if f.o else f.value) for f in ex.relations.facts if f.p == relation}
+
+
+def entities(ex, cls: str) -> set[str]:
+    return {e.display for e in ex.resolution.entities if e.cls == cls}
+
+
+def events(ex, kind: str) -> list:
+    return [e for e in ex.relations.events if e.kind == kind]
+
+
+# --------------------------------------------------------------------------- entities
+
+def test_states_places_and_organisations_are_typed():
+    ex = run("French President Emmanuel Macron arrived in Nairobi on Monday. The Kenyan Foreign Ministry "
+             "welcomed him, and NATO said nothing.")
+    assert "France" in entities(ex, "State")
+    assert "Nairobi" in entities(ex, "Place")
+    assert "Kenyan Foreign Ministry" in entities(ex, "Organization")
+    assert "Emmanuel Macron" in entities(ex, "Person")
+
+
+def test_historical_state_and_acronym_alias():
+    ex = run("The USSR and the United States signed the Intermediate-Range Nuclear Forces Treaty in 1987.")
+    assert {"Soviet Union", "United States"} <= entities(ex, "State")
+
+
+def test_surname_and_transliteration_variants_resolve_to_one_person():
+    ex = run("Prime Minister Shinzo Abe met Narendra Modi. Later Abe said the talks went well. "
+             "Shinzo-Abe is a spelling some outlets use.")
+    people = [e for e in ex.resolution.entities if e.cls == "Person" and "Abe" in e.display]
+    assert len(people) == 1
+
+
+def test_defined_acronym_joins_its_organisation():
+    ex = run("The Collective Security Council of Freedonia (CSCF) met in Lagos. The CSCF then adjourned.")
+    orgs = [e for e in ex.resolution.entities if e.cls == "Organization" and "CSCF" in e.labels]
+    assert len(orgs) == 1
+
+
+# --------------------------------------------------------------------------- treaties and articles
+
+def test_treaty_name_variants_are_one_treaty():
+    ex = run("Peru and Chile signed the Treaty on Maritime Cooperation in Lima. The Maritime Cooperation Treaty "
+             "was praised, and the treaty on maritime cooperation takes effect soon.")
+    assert len(entities(ex, "Treaty")) == 1
+
+
+def test_roman_numeral_articles_and_paragraphs():
+    ex = run("Article IV of the Outer Space Treaty bans weapons in orbit. Paragraph 2 of Article 9 also matters.")
+    numbers = {e.number for e in ex.resolution.entities if e.cls == "Article"}
+    assert numbers == {"4", "9"}
+    treaty = next(e for e in ex.resolution.entities if e.cls == "Treaty")
+    assert ("Outer Space Treaty", "Article 4") in facts(ex, "hasArticle") or any(
+        e.treaty is treaty for e in ex.resolution.entities if e.cls == "Article")
+
+
+def test_clause_text_and_references_from_quote():
+    ex = run("According to Article 5 of the North Atlantic Treaty, «an armed attack against one shall be "
+             "considered an attack against them all, in exercise of the right recognised by Article 51 of the "
+             "Charter of the United Nations».")
+    clauses = ex.relations.clauses
+    assert clauses and clauses[0].text.startswith("an armed attack")
+    refs = facts(ex, "references")
+    assert ("Article 5", "Article 51") in refs
+
+
+def test_paraphrased_clause_after_states():
+    ex = run("Article VII of the Accord states that each party shall notify the other of any military exercise.")
+    assert ex.relations.clauses and "notify" in ex.relations.clauses[0].text
+
+
+def test_document_anaphor_resolves_to_main_treaty():
+    ex = run("The Treaty of Lisbon was signed in 2007. The treaty entered into force on 1 December 2009.")
+    assert facts(ex, "entryIntoForceDate") == {("Lisbon Treaty", "2009-12-01")}
+
+
+# --------------------------------------------------------------------------- lifecycle and modality
+
+def test_signing_with_date_and_state_parties():
+    ex = run("Egypt and Israel signed the Peace Treaty on 26 March 1979 in Washington.")
+    signed = facts(ex, "signed")
+    assert {("Egypt", "Peace Treaty"), ("Israel", "Peace Treaty")} <= signed
+    assert ("Peace Treaty", "1979-03-26") in facts(ex, "signatureDate")
+    assert ("Egypt", "Peace Treaty") in facts(ex, "partyTo")
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Brazil will sign the Amazon Cooperation Pact next week.", "planned"),
+    ("Brazil is expected to sign the Amazon Cooperation Pact.", "planned"),
+    ("Brazil plans to sign the Amazon Cooperation Pact.", "planned"),
+    ("Brazil did not sign the Amazon Cooperation Pact.", "denied"),
+    ("If Brazil signed the Amazon Cooperation Pact, prices would fall.", "conditional"),
+    ("Officials claim that Brazil signed the Amazon Cooperation Pact.", "claimed"),
+    ("Brazil signed the Amazon Cooperation Pact.", "asserted"),
+])
+def test_modality_of_signing(sentence, status):
+    ex = run(sentence)
+    signing = events(ex, "Signing")
+    assert signing and signing[0].status == status
+    assert (("Brazil", "Amazon Cooperation Pact") in facts(ex, "signed")) == (status == "asserted")
+
+
+def test_parliament_ratifies_and_head_of_state_signing_law_is_ratification():
+    ex = run("The Bundestag ratified the Stability Pact on 3 May 2012. President Joachim Gauck signed the "
+             "ratification law for the Stability Pact a week later.")
+    assert ("Bundestag", "Stability Pact") in facts(ex, "ratified")
+    assert not any(s == "Joachim Gauck" for s, _ in facts(ex, "signed"))
+
+
+def test_passive_ratification_without_agent_names_no_one():
+    ex = run("The Kyoto Protocol was ratified in 2002.")
+    assert facts(ex, "ratified") == set()
+
+
+def test_entry_into_force_that_day():
+    ex = run("On 5 February 2011 the two sides exchanged instruments of ratification of the New START Treaty. "
+             "From that day the treaty was in force and it entered into force.", date(2011, 3, 1))
+    assert ("New START Treaty", "2011-02-05") in facts(ex, "entryIntoForceDate")
+
+
+def test_planned_entry_into_force_is_not_a_fact():
+    ex = run("The Digital Trade Agreement will enter into force on 1 January 2026.")
+    assert facts(ex, "entryIntoForceDate") == set()
+    assert events(ex, "EntryIntoForce")[0].status == "planned"
+
+
+def test_relative_dates_need_publication_date():
+    ex = run("The Border Agreement entered into force on the 12th.", published=None)
+    assert facts(ex, "entryIntoForceDate") == set()
+    ex = run("The Border Agreement entered into force on the 12th.", published=date(2024, 5, 20))
+    assert facts(ex, "entryIntoForceDate") == {("Border Agreement", "2024-05-12")}
+
+
+def test_replaces_only_when_asserted():
+    ex = run("The Lisbon Treaty replaced the Constitutional Treaty.")
+    assert ("Lisbon Treaty", "Constitutional Treaty") in facts(ex, "replaces")
+    ex = run("The Lisbon Treaty will replace the Constitutional Treaty.")
+    assert facts(ex, "replaces") == set()
+
+
+def test_treaty_between_states_names_parties():
+    ex = run("The Friendship Treaty between India and Bangladesh is popular.")
+    assert {("India", "Friendship Treaty"), ("Bangladesh", "Friendship Treaty")} <= facts(ex, "partyTo")
+
+
+def test_treaty_name_with_party_prefix():
+    ex = run("The 1950 Sino-Soviet Treaty of Friendship was short-lived.")
+    parties = {s for s, _ in facts(ex, "partyTo")}
+    assert {"China", "Soviet Union"} <= parties
+
+
+# --------------------------------------------------------------------------- invocation
+
+def test_invoked_article():
+    ex = run("The United States invoked Article 5 of the North Atlantic Treaty on 12 September 2001.")
+    assert ("United States", "Article 5") in facts(ex, "invokes")
+
+
+def test_consultations_under_article():
+    ex = run("Poland requested consultations under Article 4 of the North Atlantic Treaty.")
+    assert ("Poland", "Article 4") in facts(ex, "invokes")
+
+
+def test_quote_attributed_invocation():
+    ex = run("Minister Anna Lindqvist spoke on Tuesday: «Our alliance has Article 3, and we act under this "
+             "article», she said.")
+    assert ("Anna Lindqvist", "Article 3") in facts(ex, "invokes")
+
+
+def test_planned_invocation_is_not_a_fact():
+    ex = run("Estonia will invoke Article 4 of the North Atlantic Treaty.")
+    assert facts(ex, "invokes") == set()
+
+
+# --------------------------------------------------------------------------- people
+
+def test_affiliations_from_titles_and_appositions():
+    ex = run("Turkish Foreign Minister Hakan Fidan met Jens Stoltenberg, secretary general of NATO, in Ankara. "
+             "Professor Maria Costa of Lisbon University commented.")
+    aff = facts(ex, "affiliatedWith")
+    assert ("Hakan Fidan", "Turkey") in aff
+    assert ("Jens Stoltenberg", "North Atlantic Treaty Organization") in aff
+    assert ("Maria Costa", "Lisbon University") in aff
+    assert ("Hakan Fidan", "Jens Stoltenberg") in facts(ex, "metWith")
+
+
+def test_visits_and_modality():
+    ex = run("Chancellor Olaf Scholz arrived in Beijing on Friday. He plans to visit Japan next year.")
+    visited = facts(ex, "visited")
+    assert ("Olaf Scholz", "Beijing") in visited
+    assert ("Olaf Scholz", "Japan") not in visited
+
+
+def test_description_refers_back_to_person():
+    ex = run("Brazilian President Luiz Inacio Lula da Silva travelled widely. Later the Brazilian president "
+             "met with Narendra Modi.")
+    assert ("Luiz Inacio Lula da Silva", "Narendra Modi") in facts(ex, "metWith")
