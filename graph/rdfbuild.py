@@ -146,5 +146,5 @@ def _enclosing(ex: Extraction, start: int, end: int) -> Sentence:
     s = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
     e_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
     e = min(e_candidates) + 1 if e_candidates else len(text)
-    e = min(e, len(text))
-    return Sentence(s, e, text[s:e].rstrip())
+    chunk = text[s:min(e, len(text))].rstrip()
+    return Sentence(s, s + len(chunk), chunk)

@@ -183,6 +183,10 @@ class _Context:
         found = [d for d in found if _inside_quote(self.text, sent.start + d[0]) == trigger_quoted]
         if not found:
             return None
+        # "entered into force on 1 December 2009": a date just after the trigger belongs to it.
+        after = [d for d in found if 0 <= d[0] - rel <= 60]
+        if after:
+            return after[0][2]
         return min(found, key=lambda d: min(abs(d[0] - rel), abs(d[1] - rel)))[2]
 
 
@@ -310,6 +314,9 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             continue
         kind = LIFECYCLE[tok.lemma_]
         treaties = _treaty_objects(tok, ctx)
+        if not treaties and tok.dep_ in {"acl", "relcl"}:
+            # "the Treaty of Lisbon, signed by ... on 13 December 2007"
+            treaties = ctx.ents_in_tokens([tok.head], {"Treaty"})
         # "signed off on", "pulled out of": the treaty hangs off the particle's preposition.
         if not treaties and kind in {"Signing", "Withdrawal"}:
             treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
@@ -321,6 +328,8 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                       for t in [c]}
         if kind == "Signing" and objs_words & _LAW_WORDS:
             kind = "Ratification"  # a head of state signing the ratification law ratifies
+            if not treaties and ctx.res.main_treaty is not None:
+                treaties = [ctx.res.main_treaty]
         if not treaties:
             # "the State Duma ratified the document" without a treaty in sight names nothing.
             continue

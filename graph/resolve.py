@@ -110,6 +110,12 @@ def resolve(mentions: list[Mention]) -> Resolution:
         if m.cls != "Article":
             continue
         owner = of.get(id(m.treaty)) if m.treaty is not None else None
+        if owner is None:
+            # A bare "Article 50" is the Article 50 named with its treaty earlier in the document.
+            earlier = [x for x in mentions if x.cls == "Article" and x.number == m.number and x.treaty is not None
+                       and x.start < m.start and of.get(id(x.treaty)) is not None]
+            if earlier:
+                owner = of[id(max(earlier, key=lambda x: x.start).treaty)]
         owner = owner or main
         key = f"{owner.key if owner else 'unknown'}#{m.number}"
         ent = by_key.get(("Article", key))
