@@ -269,6 +269,28 @@ def timeline(treaty, output, store_location) -> None:
     click.echo(f"wrote {output} ({len(result.points)} dated points)")
 
 
+@cli.command()
+@store_option
+def check(store_location) -> None:
+    """Find contradictions across sources: conflicting dates, impossible orders, asserted-vs-denied facts.
+
+    Exit 1 when anything is found.
+
+    \b
+    Example:
+        treatykg check
+    """
+    from .check import check as run_check
+
+    findings = run_check(_open(store_location, read_only=True))
+    for f in findings:
+        for line in f.lines():
+            click.echo(line)
+    click.echo(f"{len(findings)} finding(s)")
+    if findings:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="treatykg")
 

@@ -47,8 +47,9 @@ def build_triples(ex: Extraction) -> list[tuple]:
         add((doc, NamedNode(DCTERMS + "title"), Literal(d.title)))
     if d.source:
         add((doc, NamedNode(DCTERMS + "source"), Literal(str(d.source))))
+    add((doc, NamedNode(DCTERMS + "identifier"), Literal(d.name)))
     if d.url:
-        add((doc, NamedNode(DCTERMS + "identifier"), Literal(str(d.url))))
+        add((doc, NamedNode(NIF + "sourceUrl"), Literal(str(d.url))))
     if d.published:
         add((doc, tkg("publishedDate"), date_literal(d.published.isoformat())))
 
