@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .documents import Document
@@ -31,27 +30,7 @@ def extract_parsed(document: Document, doc) -> Extraction:
 
 def extract(document: Document, nlp=None) -> Extraction:
     """Parse and extract one document."""
-    from .nlp import load_nlp
+    from .nlp import load_nlp, mask_irrelevant
 
     nlp = nlp or load_nlp()
-    return extract_parsed(document, nlp(document.text))
-
-
-def extract_many(documents: Iterable[Document], nlp=None, batch_size: int = 16) -> Iterator[Extraction]:
-    """Extract a stream of documents, parsing them in batches."""
-    from .nlp import load_nlp
-
-    nlp = nlp or load_nlp()
-    docs = iter(documents)
-    pending: list[Document] = []
-
-    def flush() -> Iterator[Extraction]:
-        for d, parsed in zip(pending, nlp.pipe([d.text for d in pending], batch_size=batch_size)):
-            yield extract_parsed(d, parsed)
-        pending.clear()
-
-    for d in docs:
-        pending.append(d)
-        if len(pending) >= batch_size:
-            yield from flush()
-    yield from flush()
+    return extract_parsed(document, nlp(mask_irrelevant(document.text)))

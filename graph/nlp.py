@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 from .errors import TreatyKGError
 
@@ -42,3 +43,31 @@ def _newline_boundaries(doc):
         elif "\n" in tok.text:
             tok.is_sent_start = False
     return doc
+
+
+_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[»”\"')\]]*|\n|$)")
+_WORTH = re.compile(
+    r"\d|[«»“”\"]|\b(?:treat|pact|accord|agreement|convention|charter|protocol|article|sign|ratif|force|effect|visit|"
+    r"arriv|met\b|meet|talks|invok|accede|accession|withdr|suspend|denounc|replac|supersed|parliament|"
+    r"minister|president|leader|parties|party)",
+    re.IGNORECASE,
+)
+_LATER_CAPITAL = re.compile(r"\S\s+[«“\"(]?[A-Z]")
+
+
+def mask_irrelevant(text: str) -> str:
+    """Blank out sentences that can hold no name and no fact, keeping every offset.
+
+    A sentence with no capitalised word after its first, no digit and no treaty or diplomacy word
+    ("Markets were calm in early trading.") is replaced by spaces of the same length, so spaCy
+    spends almost nothing on it while offsets into the document stay valid.
+    """
+    out = []
+    for m in _SENTENCE.finditer(text):
+        s = m.group(0)
+        if not s.strip() or _LATER_CAPITAL.search(s) or _WORTH.search(s):
+            out.append(s)
+        else:
+            out.append("".join(c if c == "\n" else " " for c in s))
+    masked = "".join(out)
+    return masked if len(masked) == len(text) else text

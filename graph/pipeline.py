@@ -55,11 +55,11 @@ def _worker_init() -> None:
 
 
 def _worker_batch(docs: list[Document]) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    from .nlp import load_nlp
+    from .nlp import load_nlp, mask_irrelevant
 
     nlp = load_nlp()
     out = []
-    for d, parsed in zip(docs, nlp.pipe([d.text for d in docs])):
+    for d, parsed in zip(docs, nlp.pipe([mask_irrelevant(d.text) for d in docs])):
         out.append((d.iri, _as_text(document_triples(d, parsed))))
     return out
 
