@@ -41,13 +41,23 @@ def named_query(name: str) -> str:
 
 
 def bind_params(sparql: str, params: dict[str, str]) -> str:
-    """Bind ``?var`` to string values with a trailing VALUES clause (works on any SPARQL engine)."""
+    """Bind ``?var`` to string values with a VALUES block at the start of the WHERE clause.
+
+    Inside the group, the binding is visible to every FILTER (a trailing VALUES clause would be
+    joined only after the filters ran), and any SPARQL engine understands it.
+    """
+    if not params:
+        return sparql
+    block = ""
     for key, value in params.items():
         if not re.fullmatch(r"[A-Za-z_]\w*", key):
             raise QueryError(f"bad parameter name {key!r}")
-        literal = json.dumps(value, ensure_ascii=False)
-        sparql = f"{sparql.rstrip()}\nVALUES ?{key} {{ {literal} }}\n"
-    return sparql
+        block += f" VALUES ?{key} {{ {json.dumps(value, ensure_ascii=False)} }}"
+    m = re.search(r"\bWHERE\s*\{|\{", re.sub(r"#[^\n]*", lambda c: " " * len(c.group(0)), sparql),
+                  re.IGNORECASE)
+    if m is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return sparql[:m.end()] + block + sparql[m.end():]
 
 
 def load_query(text: str | None = None, file: str | Path | None = None, name: str | None = None) -> str:
@@ -110,13 +120,17 @@ def format_result(result: Result, fmt: str = "table") -> str:
                            "results": {"bindings": [
                                {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
                                for row in rows]}}, ensure_ascii=False, indent=1)
-    if fmt in {"csv", "tsv"}:
+    if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(variables)
         for row in rows:
             writer.writerow([term_text(t) for t in row])
         return buf.getvalue().rstrip("\n")
+    if fmt == "tsv":
+        # Plain values, one row a line: tabs and line breaks inside values become spaces.
+        clean = [[re.sub(r"[\t\r\n]+", " ", term_text(t)) for t in row] for row in rows]
+        return "\n".join("\t".join(r) for r in [variables, *clean])
     return _table(variables, [[term_text(t) for t in row] for row in rows])
 
 

@@ -57,8 +57,8 @@ def build_triples(ex: Extraction) -> list[tuple]:
         node = NamedNode(f"{d.iri}#char={s.start},{s.end}")
         add((node, A, tkg("Sentence")))
         add((node, NamedNode(NIF + "anchorOf"), Literal(s.text)))
-        add((node, NamedNode(NIF + "beginIndex"), Literal(str(s.start), datatype=NamedNode(XSD + "nonNegativeInteger"))))
-        add((node, NamedNode(NIF + "endIndex"), Literal(str(s.end), datatype=NamedNode(XSD + "nonNegativeInteger"))))
+        add((node, NamedNode(NIF + "beginIndex"), Literal(str(s.start), datatype=NamedNode(XSD + "integer"))))
+        add((node, NamedNode(NIF + "endIndex"), Literal(str(s.end), datatype=NamedNode(XSD + "integer"))))
         add((node, NamedNode(NIF + "referenceContext"), doc))
         return node
 

@@ -62,6 +62,8 @@ def validate_graph(data) -> ValidationReport:
                                        advanced=True, allow_warnings=False)
     from rdflib.namespace import SH
 
+    if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
+        raise RDFSyntaxError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
     violations = len(list(results.subjects(rdflib.RDF.type, SH.ValidationResult)))
     return ValidationReport(bool(conforms), text, violations)
 

@@ -1,0 +1,204 @@
+"""The command line, through click's CliRunner and once as a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from graph.cli import cli
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seeds_dir):
+    """The seeds built once into a store and an output folder shared by the read-only tests."""
+    tmp = tmp_path_factory.mktemp("built")
+    store, out = tmp / "store", tmp / "out"
+    result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(out), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return store, out, result.output
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def test_build_writes_outputs_and_summary(built):
+    store, out, output = built
+    assert "documents: 2" in output and "Treaty" in output and "partyTo" in output
+    for name in ("graph.ttl", "graph.trig", "graph.png"):
+        assert (out / name).stat().st_size > 1000
+    assert (out / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_exports_parse_with_rdflib_and_pyoxigraph(built):
+    _, out, _ = built
+    ttl = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    ds = rdflib.Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    assert len(ttl) > 200
+    assert len(list(ds.graphs())) >= 3
+    assert len(list(ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE))) == len(ttl)
+    assert len(list(ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG))) > len(ttl) - 1
+
+
+def test_validate_store_and_files(built):
+    store, out, _ = built
+    assert invoke("validate", "--store", store).exit_code == 0
+    assert invoke("validate", out / "graph.ttl").exit_code == 0
+
+
+def test_validate_reports_violations_with_exit_1(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix tkg: <https://w3id.org/treatykg/ontology#> .\n<http://x/p> a tkg:Person .\n")
+    result = invoke("validate", bad)
+    assert result.exit_code == 1
+    assert "prefLabel" in result.output
+
+
+@pytest.mark.parametrize("content", ["@prefix broken", "<http://a> <http://b> ."])
+def test_validate_malformed_turtle_exit_2(tmp_path, content):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(content)
+    result = invoke("validate", bad)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_query_formats(built):
+    store, _, _ = built
+    q = "SELECT ?n WHERE { ?x a tkg:State ; skos:prefLabel ?n } ORDER BY ?n"
+    table = invoke("query", q, "--store", store)
+    assert table.exit_code == 0 and "North Korea" in table.output
+    csv = invoke("query", q, "--format", "csv", "--store", store)
+    assert csv.output.splitlines()[0] == "n"
+    data = json.loads(invoke("query", q, "--format", "json", "--store", store).output)
+    assert {"type": "literal", "value": "Russia"} in [b["n"] for b in data["results"]["bindings"]]
+    assert invoke("query", "ASK { ?x a tkg:Treaty }", "--store", store).output.strip() == "true"
+
+
+def test_named_queries_all_run(built):
+    store, _, _ = built
+    listing = invoke("query", "--list", "--store", store)
+    names = [line.split()[0] for line in listing.output.splitlines()]
+    assert {"signatures", "timeline", "invocations", "articles", "neighbourhood"} <= set(names)
+    for name in names:
+        result = invoke("query", "--name", name, "--param", "name=Putin", "--store", store)
+        assert result.exit_code == 0, (name, result.output)
+    inv = invoke("query", "--name", "invocations", "--format", "csv", "--store", store).output
+    assert "Vladimir Putin" in inv and "Article 4" in inv
+
+
+def test_query_file(built, tmp_path):
+    store, _, _ = built
+    f = tmp_path / "q.rq"
+    f.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert invoke("query", "--file", f, "--store", store).exit_code == 0
+
+
+@pytest.mark.parametrize("q, message", [
+    ("SELECT ?x WHERE {", "syntax"),
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", "refused"),
+    ("", "empty"),
+])
+def test_bad_queries_one_line_and_store_unchanged(built, q, message):
+    store, _, _ = built
+    before = invoke("stats", "--store", store).output
+    result = invoke("query", q, "--store", store)
+    assert result.exit_code == 1
+    assert message in result.output.lower()
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert invoke("stats", "--store", store).output == before
+
+
+def test_unknown_named_query(built):
+    store, _, _ = built
+    result = invoke("query", "--name", "nope", "--store", store)
+    assert result.exit_code == 1 and "no query named" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "rdfxml"])
+def test_export_formats(built, tmp_path, fmt):
+    store, _, _ = built
+    out = tmp_path / f"g.{fmt}"
+    result = invoke("export", "--format", fmt, "-o", out, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 1000
+    if fmt == "jsonld":
+        json.loads(out.read_text())
+
+
+def test_render_focus_and_unknown_entity(built, tmp_path):
+    store, _, _ = built
+    ok = invoke("render", "-o", tmp_path / "p.png", "--focus", "Putin", "--depth", "1", "--store", store)
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    bad = invoke("render", "-o", tmp_path / "x.png", "--focus", "Nobody At All", "--store", store)
+    assert bad.exit_code == 1 and "Nobody At All" in bad.output and "Traceback" not in bad.output
+
+
+def test_ingest_bad_inputs_keep_store(tmp_path, sample_doc):
+    store = tmp_path / "s"
+    assert invoke("ingest", sample_doc, "--store", store).exit_code == 0
+    before = invoke("stats", "--store", store).output
+    empty, binary, latin = tmp_path / "e.txt", tmp_path / "b.txt", tmp_path / "l.txt"
+    empty.write_text("")
+    binary.write_bytes(b"\x00\xff\x00")
+    latin.write_bytes("na\xefve".encode("latin-1"))
+    for bad in (empty, binary, latin, tmp_path / "missing.txt"):
+        result = invoke("ingest", bad, "--store", store)
+        assert result.exit_code == 1, bad
+        assert "Traceback" not in result.output
+    assert invoke("stats", "--store", store).output == before
+
+
+def test_remove_and_reingest(tmp_path, sample_doc):
+    store = tmp_path / "s"
+    invoke("ingest", sample_doc, "--store", store)
+    stats = invoke("stats", "--store", store).output
+    assert invoke("ingest", sample_doc, "--store", store).exit_code == 0
+    assert invoke("stats", "--store", store).output == stats
+    assert invoke("remove", "lisbon.txt", "--store", store).exit_code == 0
+    assert "documents: 0" in invoke("stats", "--store", store).output
+    missing = invoke("remove", "lisbon.txt", "--store", store)
+    assert missing.exit_code == 1 and "no document" in missing.output
+
+
+def test_store_from_environment(tmp_path, sample_doc, monkeypatch):
+    monkeypatch.setenv("TREATYKG_STORE", str(tmp_path / "env"))
+    assert invoke("ingest", sample_doc).exit_code == 0
+    assert (tmp_path / "env").is_dir()
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        result = invoke(name, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output, name
+
+
+def test_check_and_timeline(built, tmp_path):
+    store, _, _ = built
+    result = invoke("check", "--store", store)
+    assert result.exit_code in (0, 1) and "finding" in result.output
+    tl = invoke("timeline", "Comprehensive Strategic Partnership Treaty", "-o", tmp_path / "t.png", "--store", store)
+    assert tl.exit_code == 0, tl.output
+    assert "2024-12-04" in tl.output
+
+
+def test_real_subprocess(tmp_path, sample_doc):
+    exe = Path(sys.executable).parent / "treatykg"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graph"]
+    env = dict(os.environ, TREATYKG_STORE=str(tmp_path / "s"))
+    run = subprocess.run(cmd + ["ingest", str(sample_doc)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    q = subprocess.run(cmd + ["query", "--name", "parties", "--format", "tsv"], capture_output=True, text=True,
+                       env=env)
+    assert q.returncode == 0 and q.stdout.startswith("treaty\tparty")
+    bad = subprocess.run(cmd + ["query", "SELECT WHERE"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
