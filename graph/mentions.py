@@ -420,6 +420,8 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
                 surface = text[start:end]
         if len(display.split()) == 1 and display in gazetteer().org_heads:
             continue  # a bare "Council" or "Ministry" names nothing
+        if _state_of(surface) or _state_of(display):
+            continue  # "Russian Federation", "European Union"-like state names are not organisations
         mention = Mention(start + offset, end + offset, surface, "Organization", normalize_key(display), display,
                           "org-pattern")
         if m.group("acr"):
