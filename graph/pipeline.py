@@ -59,7 +59,7 @@ def _worker_batch(docs: list[Document]) -> list[tuple[str, list[tuple[str, str, 
 
     nlp = load_nlp()
     out = []
-    for d, parsed in zip(docs, nlp.pipe([mask_irrelevant(d.text) for d in docs])):
+    for d, parsed in zip(docs, nlp.pipe([mask_irrelevant(d.text) for d in docs]), strict=False):
         out.append((d.iri, _as_text(document_triples(d, parsed))))
     return out
 

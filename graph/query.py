@@ -62,7 +62,7 @@ def bind_params(sparql: str, params: dict[str, str]) -> str:
 
 def load_query(text: str | None = None, file: str | Path | None = None, name: str | None = None) -> str:
     """The query text from exactly one of text, file or catalogue name."""
-    given = [x for x in (text, file, name) if x]
+    given = [x for x in (text, file, name) if x is not None]
     if len(given) != 1:
         raise QueryError("give exactly one of: a SPARQL query, --file FILE or --name NAME")
     if file:
@@ -72,7 +72,7 @@ def load_query(text: str | None = None, file: str | Path | None = None, name: st
             raise QueryError(f"cannot read query file {file}: {exc}") from None
     if name:
         return named_query(name)
-    return text or ""
+    return text or ""  # an empty query is refused by the store with its own message
 
 
 @dataclass
@@ -118,7 +118,7 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps({"head": {"vars": variables},
                            "results": {"bindings": [
-                               {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
+                               {v: _json_term(t) for v, t in zip(variables, row, strict=False) if t is not None}
                                for row in rows]}}, ensure_ascii=False, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
@@ -153,7 +153,7 @@ def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
     cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in (s.replace("\n", " ") for s in r)]
            for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
     sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cut]
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) for r in cut]
     return "\n".join([line, sep, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

@@ -643,8 +643,10 @@ def _clauses(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> N
         # "According to Article 4 of the document, «...»": the next quote in the sentence.
         q = next(((a, b, sp) for a, b, sp in qs if m.end <= a < sent.end + 2 and
                   re.match(r"^[^«“\"]{0,120}[,:]\s*[«“\"]$", ctx.text[m.end:a])), None)
-        if q and re.search(r"\b(?:according to|under|in|as per|per)\s+(?:the\s+)?$",
-                           ctx.text[max(sent.start, m.start - 20):m.start], re.I) or (q and ":" in ctx.text[m.end:q[0]]):
+        introduced = q is not None and (
+            re.search(r"\b(?:according to|under|in|as per|per)\s+(?:the\s+)?$",
+                      ctx.text[max(sent.start, m.start - 20):m.start], re.I) or ":" in ctx.text[m.end:q[0]])
+        if introduced:
             clause = (q[0], q[1])
         else:
             v = _CLAUSE_VERB.match(ctx.text[m.end:sent.end])
@@ -823,7 +825,7 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sent
                     out.facts.append(Fact(a, "ratified", ev.sentence, ev.rule, o=t))
                 if a.cls == "State":
                     out.facts.append(Fact(a, "partyTo", ev.sentence, "ratifying-party", o=t))
-            if ev.date and ev.kind != "Accession":
+            if ev.date and ev.kind == "Ratification":
                 out.facts.append(Fact(t, "ratificationDate", ev.sentence, ev.rule, value=ev.date))
         elif ev.kind == "EntryIntoForce" and t is not None and asserted and ev.date:
             out.facts.append(Fact(t, "entryIntoForceDate", ev.sentence, ev.rule, value=ev.date))
@@ -843,7 +845,7 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sent
                 for o in ev.others:
                     out.facts.append(Fact(a, "visited", ev.sentence, ev.rule, o=o))
         elif ev.kind == "Meeting" and asserted:
-            for a, o in zip(ev.agents, ev.others):
+            for a, o in zip(ev.agents, ev.others, strict=False):
                 out.facts.append(Fact(a, "metWith", ev.sentence, ev.rule, o=o))
     # Treaty names that name their parties ("the DPRK-Russia Treaty of ...").
     for e in res.entities:

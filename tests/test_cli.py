@@ -176,7 +176,7 @@ def test_store_from_environment(tmp_path, sample_doc, monkeypatch):
 
 
 def test_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
+    for name, _command in cli.commands.items():
         result = invoke(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output, name

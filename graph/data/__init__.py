@@ -7,7 +7,7 @@ import json
 from importlib import resources
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(name: str):
     """The parsed ``graph/data/NAME.json``."""
     return json.loads(resources.files("graph.data").joinpath(f"{name}.json").read_text(encoding="utf-8"))
