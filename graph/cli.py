@@ -166,12 +166,16 @@ def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
             click.echo(f"{q.name:14} {q.description}")
         return
     text = load_query(sparql, file_, name)
-    params = {}
+    params: dict[str, str] = {}
     for p in param:
         key, sep, value = p.partition("=")
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
         params[key] = value
+    if name:
+        missing = [p for p in catalogue()[name].params if p not in params]
+        if missing:
+            raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     result = run_query(_open(store_location, read_only=True), bind_params(text, params))
     click.echo(format_result(result, fmt))
 

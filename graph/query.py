@@ -21,6 +21,7 @@ class NamedQuery:
     name: str
     description: str
     text: str
+    params: tuple[str, ...] = ()  # variables the query expects to be bound ("# param: name" lines)
 
 
 def catalogue() -> dict[str, NamedQuery]:
@@ -29,7 +30,8 @@ def catalogue() -> dict[str, NamedQuery]:
     for path in sorted(queries_dir().glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
-        out[path.stem] = NamedQuery(path.stem, first.lstrip("# ").strip(), text)
+        params = tuple(re.findall(r"^#\s*param:\s*(\w+)", text, re.MULTILINE))
+        out[path.stem] = NamedQuery(path.stem, first.lstrip("# ").strip(), text, params)
     return out
 
 
