@@ -6,6 +6,10 @@ Locations: ``http://host:7878`` (an Oxigraph server), or a preset prefix such as
 Credentials come from ``TREATYKG_USER`` / ``TREATYKG_PASSWORD`` (``TREATYKG_AUTH=digest`` for Digest) or from
 ``~/.config/treatykg/credentials.json`` (``{"http://host:port": {"user": …, "password": …, "auth": …}}``);
 they are never printed.
+
+As in the embedded store, each document is a named graph and the default graph holds their merged,
+duplicate-free union, kept in step by the same single SPARQL Update per batch; queries read the
+default graph. Engines without a plain default graph (Virtuoso) need a dataset configured for it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .namespaces import DOC, PREFIXES
-from .store import DATASET_FORMATS, RDF_FORMATS, check_query, graph_update
+from .store import DATASET_FORMATS, RDF_FORMATS, check_query, graph_update, remove_update
 
 CREDENTIALS = Path.home() / ".config" / "treatykg" / "credentials.json"
 
@@ -31,22 +35,20 @@ class Endpoints:
     query: str
     update: str
     gsp: str | None
-    union_param: bool  # the engine needs ?union-default-graph to see all graphs (Oxigraph)
     dataset_dump: bool  # GET on the GSP endpoint without ?graph returns the whole dataset
 
 
 def endpoints(url: str, preset: str) -> Endpoints:
     base = url.rstrip("/")
     if preset == "oxigraph":
-        return Endpoints(f"{base}/query", f"{base}/update", f"{base}/store", True, True)
+        return Endpoints(f"{base}/query", f"{base}/update", f"{base}/store", True)
     if preset == "fuseki":
-        # Fuseki datasets should be configured with unionDefaultGraph so queries see every document.
-        return Endpoints(f"{base}/query", f"{base}/update", f"{base}/data", False, True)
+        return Endpoints(f"{base}/query", f"{base}/update", f"{base}/data", True)
     if preset == "virtuoso":
         root = base[: -len("/sparql")] if base.endswith("/sparql") else base
-        return Endpoints(f"{root}/sparql", f"{root}/sparql", f"{root}/sparql-graph-crud", False, False)
+        return Endpoints(f"{root}/sparql", f"{root}/sparql", f"{root}/sparql-graph-crud", False)
     if preset == "graphdb":
-        return Endpoints(base, f"{base}/statements", f"{base}/rdf-graphs/service", False, False)
+        return Endpoints(base, f"{base}/statements", f"{base}/rdf-graphs/service", False)
     raise StoreError(f"unknown SPARQL engine preset {preset!r} (oxigraph, fuseki, virtuoso, graphdb)")
 
 
@@ -119,31 +121,21 @@ class HttpStore:
         return response
 
     def _select(self, sparql: str) -> ox.QuerySolutions:
-        params = {"union-default-graph": ""} if self.ep.union_param else {}
-        r = self._request("POST", self.ep.query, params=params, data={"query": sparql},
+        r = self._request("POST", self.ep.query, data={"query": sparql},
                           headers={"Accept": "application/sparql-results+json"})
         return ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
 
     # -- Store interface -------------------------------------------------------------------------
     def replace_documents(self, docs: dict[str, list[tuple]]) -> None:
-        if not docs:
-            return
-        if self.ep.gsp is None:
+        """One SPARQL Update per batch: the engine applies it as one transaction, so each document is
+        either the old or the new version, and the merged default graph stays in step."""
+        if docs:
             self._request("POST", self.ep.update, data={"update": graph_update(docs)})
-            return
-        for doc, triples in docs.items():
-            body = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
-            # PUT replaces the graph in one request: the document is either the old or the new one.
-            self._request("PUT", self.ep.gsp, params={"graph": doc}, content=body.encode("utf-8"),
-                          headers={"Content-Type": "application/n-triples"})
 
     def remove_document(self, doc_iri: str) -> bool:
         if doc_iri not in self.documents():
             return False
-        if self.ep.gsp is not None:
-            self._request("DELETE", self.ep.gsp, params={"graph": doc_iri})
-        else:
-            self._request("POST", self.ep.update, data={"update": f"DROP SILENT GRAPH <{doc_iri}>"})
+        self._request("POST", self.ep.update, data={"update": remove_update(doc_iri)})
         return True
 
     def documents(self) -> list[str]:
@@ -155,8 +147,7 @@ class HttpStore:
         text = check_query(sparql)
         form = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>|#[^\n]*)\s*)*", "", text)
         if re.match(r"(?i)(CONSTRUCT|DESCRIBE)\b", form):
-            params = {"union-default-graph": ""} if self.ep.union_param else {}
-            r = self._request("POST", self.ep.query, params=params, data={"query": text},
+            r = self._request("POST", self.ep.query, data={"query": text},
                               headers={"Accept": "application/n-triples"})
             return iter([q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)])
         return self._select(text)
@@ -183,7 +174,7 @@ class HttpStore:
                 quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
                              for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
             return ox.serialize(quads, format=rdf_format, prefixes=prefixes)
-        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return ox.serialize(list(triples), format=rdf_format, prefixes=prefixes)
 
     def close(self) -> None:

@@ -52,13 +52,31 @@ def check_query(sparql: str) -> str:
     return SPARQL_PREFIXES + sparql
 
 
+def _forget(doc: str) -> str:
+    # Take the document's triples out of the merged default graph unless another document has them.
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{doc}>) }} }} ;\n"
+            f"DROP SILENT GRAPH <{doc}>")
+
+
 def graph_update(docs: dict[str, list[Triple]]) -> str:
-    """One SPARQL Update that replaces each document's graph with its triples."""
+    """One SPARQL Update that replaces each document's graph with its triples.
+
+    Besides the named graph per document, the default graph holds the merged, duplicate-free union
+    of all documents: queries read it directly, so an entity described in a thousand documents is
+    still one row per fact (a union view of the named graphs would repeat it a thousand times).
+    """
     parts = []
     for doc, triples in docs.items():
         body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
-        parts.append(f"DROP SILENT GRAPH <{doc}> ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }}")
+        parts.append(f"{_forget(doc)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
+                     f"INSERT DATA {{\n{body}\n}}")
     return " ;\n".join(parts)
+
+
+def remove_update(doc: str) -> str:
+    """One SPARQL Update that removes a document's graph and its share of the merged default graph."""
+    return _forget(doc)
 
 
 class Store(Protocol):
@@ -104,10 +122,9 @@ class OxigraphStore:
             raise StoreError(f"cannot write to store {self.path}: {_one_line(exc)}") from None
 
     def remove_document(self, doc_iri: str) -> bool:
-        node = ox.NamedNode(doc_iri)
-        if not self._store.contains_named_graph(node):
+        if not self._store.contains_named_graph(ox.NamedNode(doc_iri)):
             return False
-        self._store.remove_graph(node)
+        self._store.update(remove_update(doc_iri))
         return True
 
     def documents(self) -> list[str]:
@@ -117,24 +134,25 @@ class OxigraphStore:
         """Run a read-only query over the union of the document graphs."""
         text = check_query(sparql)
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            return self._store.query(text)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from None
         except OSError as exc:
             raise StoreError(f"query failed: {_one_line(exc)}") from None
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Quads in the document graphs (the merged default graph is not counted)."""
+        return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def dump(self, fmt: str, union: bool = False) -> bytes:
         """Serialise the store: a dataset format keeps graph names, a graph format merges them."""
         rdf_format = RDF_FORMATS[fmt]
         prefixes = dict(PREFIXES) if fmt in {"turtle", "trig"} else None
         if fmt in DATASET_FORMATS and not union:
-            return self._store.dump(format=rdf_format, prefixes=prefixes)
-        merged = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                                   use_default_graph_as_union=True)
-        return ox.serialize(merged, format=rdf_format, prefixes=prefixes)
+            # Named graphs only: the merged default graph is derived from them.
+            quads = (q for g in self._store.named_graphs() for q in self._store.quads_for_pattern(None, None, None, g))
+            return ox.serialize(quads, format=rdf_format, prefixes=prefixes)
+        return self._store.dump(format=rdf_format, prefixes=prefixes, from_graph=ox.DefaultGraph())
 
     def close(self) -> None:
         try:
