@@ -128,9 +128,7 @@ class _Context:
         g = gazetteer()
         seen: dict[tuple[str, str], set[str]] = {}
         people: dict[str, Entity] = {}
-        dem = "|".join(re.escape(d) for d in sorted(g.demonyms, key=len, reverse=True))
-        titles = "|".join(re.escape(t) for t in g.titles)
-        intro = re.compile(rf"(?P<d>{dem})\s+(?P<t>{titles})\s+$", re.I)
+        intro, desc = _description_patterns()
         for m in self.mentions:
             e = self.res.entity(m)
             if e is None or e.cls != "Person":
@@ -143,7 +141,6 @@ class _Context:
         out = []
         if not seen:
             return out
-        desc = re.compile(rf"\b[Tt]he\s+(?:then\s+)?(?P<d>{dem})\s+(?P<t>{titles})\b(?!\s+(?-i:[A-Z]))", re.I)
         for m in desc.finditer(self.text):
             key = (g.demonyms.get(m.group("d"), ""), m.group("t").lower())
             if len(seen.get(key, ())) == 1:
@@ -580,40 +577,42 @@ def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
 
 
 _QUOTE_RE = re.compile(r"«(?P<a>[^«»]+)»|“(?P<b>[^“”]+)”|\"(?P<c>[^\"\n]+)\"")
-_AFTER_SPEAKER = re.compile(r"^[\s,.]*(?:(?P<pron>he|she)\s+(?:\w+ly\s+)?(?P<v1>\w+)|(?P<v2>said|stressed|noted|"
-                            r"added|told|stated|declared|emphasi[sz]ed|warned|insisted|wrote|explained)\s+"
-                            r"(?P<who2>[^,.]{2,80})|(?P<who>[^,.«»]{2,120}?)\s+(?P<v3>said|stressed|noted|"
-                            r"added|told|stated|declared|emphasi[sz]ed|warned|insisted|wrote|explained|"
-                            r"reiterated|remarked))", re.I)
-_BEFORE_SPEAKER = re.compile(r"(?P<who>[^.«»]{2,160}?)\s+(?:\w+ly\s+)?(?P<v>said|stressed|noted|added|"
-                             r"stated|declared|emphasi[sz]ed|warned|insisted|wrote|reiterated|told\s+\w+)"
-                             r"(?:\s+that)?\s*[:,]?\s*$", re.I)
+_SPEECH_VERB = re.compile(r"\b(?:said|says|stressed|noted|added|told|stated|declared|emphasi[sz]ed|warned|insisted|"
+                          r"wrote|explained|reiterated|remarked|argued|announced)\b", re.I)
+_PRONOUN_SAID = re.compile(r"^[\s,.]*(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|stressed|noted|added|told|stated|"
+                           r"declared|emphasi[sz]ed|warned|insisted|wrote|explained|reiterated|remarked)\b", re.I)
 
 
 def quotes(ctx: _Context) -> list[tuple[int, int, Entity | None]]:
-    """Quoted passages (start, end of the inner text) and who said them, when the text says."""
+    """Quoted passages (start, end of the inner text) and who said them, when the text says.
+
+    The speaker is named right after the quote («…», he stressed / said the minister / X said) or
+    right before it (X said: «…»); "he"/"she" is the person named last before the quote.
+    """
     out = []
     for m in _QUOTE_RE.finditer(ctx.text):
         group = next(g for g in ("a", "b", "c") if m.group(g) is not None)
         qs, qe = m.start(group), m.end(group)
         speaker = None
         after = ctx.text[m.end():m.end() + 160]
-        a = _AFTER_SPEAKER.match(after)
-        if a:
-            if a.group("pron"):
-                speaker = ctx.person_before(m.start())
-            else:
-                who_start = m.end() + (a.start("who2") if a.group("who2") else a.start("who"))
-                who_end = m.end() + (a.end("who2") if a.group("who2") else a.end("who"))
-                found = ctx.ents_in_span(who_start, who_end, ACTORS)
-                speaker = _prefer_actor(found)
+        if _PRONOUN_SAID.match(after):
+            speaker = ctx.person_before(m.start())
+        else:
+            v = _SPEECH_VERB.search(after.split(".")[0].split("«")[0])
+            if v:
+                # "», said Foreign Minister X" or "», X said": the speaker is on either side of the verb.
+                window = (m.end(), m.end() + v.start()) if v.start() > 3 else (m.end() + v.end(),
+                                                                              m.end() + min(len(after), v.end() + 80))
+                speaker = _prefer_actor(ctx.ents_in_span(*window, ACTORS))
         if speaker is None:
             line_start = ctx.text.rfind("\n", 0, m.start()) + 1
             before = ctx.text[max(line_start, m.start() - 200):m.start()]
-            b = _BEFORE_SPEAKER.search(before)
-            if b:
-                offset = m.start() - len(before)
-                speaker = _prefer_actor(ctx.ents_in_span(offset + b.start("who"), offset + b.end("who"), ACTORS))
+            tail = re.search(r"(?:said|stressed|noted|added|stated|declared|emphasi[sz]ed|warned|insisted|wrote|"
+                             r"reiterated|told\s+\w+)(?:\s+that)?\s*[:,]?\s*$", before[-60:], re.I)
+            if tail:
+                end = m.start() - (len(before[-60:]) - tail.start())
+                start = max(line_start, ctx.text.rfind(".", 0, end) + 1, m.start() - 200)
+                speaker = _prefer_actor(ctx.ents_in_span(start, end, ACTORS))
         out.append((qs, qe, speaker))
     return out
 
@@ -692,7 +691,7 @@ def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult
 
 def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
     g = gazetteer()
-    titles_re = "|".join(re.escape(t) for t in g.titles)
+    has_title, title_of_before, apposition = _affiliation_patterns()
     title_words = _title_words()
     persons = [m for m in ctx.mentions if sent.start <= m.start < sent.end and ctx.res.entity(m) is not None
                and ctx.res.entity(m).cls == "Person"]
@@ -714,7 +713,7 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             words = ctx.text[cstart:m.start]
         else:
             words, cstart = "", m.start
-        if words.strip() and (m.title or re.search(rf"\b(?:{titles_re})\b", words, re.I)):
+        if words.strip() and (m.title or has_title.search(words)):
             for e in ctx.ents_in_span(cstart, m.start, {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "title-before-name", o=e))
             for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", words):
@@ -724,17 +723,14 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                     if ent is not None:
                         out.facts.append(Fact(person, "affiliatedWith", sent, "demonym-title", o=ent))
         pre = ctx.text[max(sent.start, m.start - 120):m.start]
-        pre_app = re.search(rf"\b(?:{titles_re})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$", pre,
-                            re.I)
+        pre_app = title_of_before.search(pre)
         if pre_app:
             base = m.start - len(pre) + pre_app.start("x")
             for e in ctx.ents_in_span(base, base + len(pre_app.group("x")), {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "title-apposition-before", o=e))
         # 2. Apposition after the name: "X, general secretary of the WPK and chairman of …".
         post = ctx.text[m.end:sent.end]
-        app = re.match(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
-                       rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles_re})\b[^;:«“,]*)",
-                       post, re.I)
+        app = apposition.match(post)
         if app:
             a0 = m.end + app.start("a")
             for e in ctx.ents_in_span(a0, a0 + len(app.group("a")), {"State", "Organization"}):
@@ -752,6 +748,34 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                         and ctx.res.entity(x).cls == "Organization"), None)
             if nxt is not None:
                 out.facts.append(Fact(person, "affiliatedWith", sent, "person-of-org", o=ctx.res.entity(nxt)))
+
+
+@functools.lru_cache(maxsize=1)
+def _titles_alternation() -> str:
+    return "|".join(re.escape(t) for t in gazetteer().titles)
+
+
+@functools.lru_cache(maxsize=1)
+def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    titles = _titles_alternation()
+    has_title = re.compile(rf"\b(?:{titles})\b", re.I)
+    # "the leader of the DPRK, Comrade X"
+    title_of_before = re.compile(rf"\b(?:{titles})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$",
+                                 re.I)
+    # "X, general secretary of the WPK and chairman of the SAC"
+    apposition = re.compile(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
+                            rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles})\b[^;:«“,]*)", re.I)
+    return has_title, title_of_before, apposition
+
+
+@functools.lru_cache(maxsize=1)
+def _description_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """"North Korean leader X" introduces a description; "the North Korean leader" uses it."""
+    dem = "|".join(re.escape(d) for d in sorted(gazetteer().demonyms, key=len, reverse=True))
+    titles = _titles_alternation()
+    intro = re.compile(rf"(?P<d>{dem})\s+(?P<t>{titles})\s+$", re.I)
+    desc = re.compile(rf"\b[Tt]he\s+(?:then\s+)?(?P<d>{dem})\s+(?P<t>{titles})\b(?!\s+(?-i:[A-Z]))", re.I)
+    return intro, desc
 
 
 @functools.lru_cache(maxsize=1)
