@@ -113,7 +113,7 @@ def _patterns() -> dict[str, re.Pattern]:
         rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
         rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
         rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention)\b"
-        rf"(?P<post>\s+(?:on|of|for|to|against|in|between)\s+(?:the\s+|a\s+)?{name_words})?"
+        rf"(?P<post>\s+(?:on|of|for|against)\s+(?:the\s+|a\s+)?{name_words})?"
     )
     article = re.compile(
         r"\b(?:(?:[Pp]aragraph|[Pp]ara\.?|[Cc]lause)\s+(?P<para>\d+)\s+of\s+)?(?:Article|Art\.|article)\s+"
@@ -130,7 +130,8 @@ def _patterns() -> dict[str, re.Pattern]:
     heads = _alternation(g.org_heads)
     dem = _alternation(set(g.demonyms) | {s + poss for s in g.states for poss in ("'s", "’s")})
     org = re.compile(
-        rf"(?<![\w-])(?:(?P<dem>{dem})\s+)?(?P<name>(?:{cap}\s+){{0,5}}(?:{heads}))\b"
+        rf"(?<![\w-])(?:(?P<dem>{dem})\s+)?(?P<name>(?:{cap}\s+){{0,5}}(?:{heads})|"
+        rf"parliament|senate|legislature)\b"
         rf"(?P<tail>\s+(?:of|for|on|against)\s+(?:the\s+)?{cap}(?:(?:\s+|\s+(?:of|the|and|on|for|against)\s+)"
         rf"(?:the\s+)?{cap})*)?"
         rf"(?:\s*\((?P<acr>[A-Z][A-Za-z.]{{1,8}})\))?"
@@ -288,7 +289,20 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
     return out
 
 
+_NOT_A_NAME_AFTER_ON = re.compile(
+    r"^\s+on\s+(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\b")
+
+
 def _trim_post(post: str) -> str:
+    if _NOT_A_NAME_AFTER_ON.match(post):
+        return ""  # "signed the treaty on Friday": a date, not part of the name
+    words = re.match(r"^\s+(on|of|for|against)\s+(?:the\s+|a\s+)?(.*)$", post)
+    if words and words.group(1) == "on":
+        rest = fold(words.group(2))
+        g = gazetteer()
+        if any(rest.startswith(x) for x in g.buildings | set(g.capitals) | set(g.states) | g.regions):
+            return ""  # "the treaty on the White House lawn": a place, not a subject
     # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
     post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
     m = re.search(r"\s+between\s", post)
@@ -309,9 +323,9 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if pobj is None or pobj.pos_ not in {"NOUN", "PROPN"}:
                 continue
-            mods = [c for c in pobj.lefts if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN", "PROPN"}]
-            if not mods:
-                continue
+            mods = [c for c in pobj.lefts if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN"}]
+            if not mods or not all(t.is_lower for t in [pobj, *mods]):
+                continue  # "a treaty on strategic partnership" is descriptive; "on the White House lawn" is not
             first = min([tok] + [c for c in tok.lefts if c.dep_ in {"det", "poss"}], key=lambda t: t.i)
             start, end = first.idx, pobj.idx + len(pobj.text)
             if any(m.start < end and start < m.end for m in found):
@@ -404,6 +418,8 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
                       name)
         if not name or name.split()[0] in {"Treaty", "Agreement"}:
             continue
+        if name[0].islower() and not m.group("dem"):
+            continue  # "parliament" alone names no particular one; "the Indian parliament" does
         start = m.start("name") + (len(m.group("name")) - len(name))
         tail = m.group("tail") or ""
         tail = re.sub(r"(?:\s+(?:and|of|the|on|for|against))+$", "", tail)
@@ -468,6 +484,9 @@ def _spacy_mentions(doc) -> list[Mention]:
             continue
         end = start + len(text)
         title = None
+        lead_in = (doc.text[max(0, start - 30):start] + text).lower()
+        if any(lead_in.endswith(t) and len(t) > len(text) for t in g.titles):
+            continue  # "State" in "Secretary of State" is part of a title
         if cls == "Organization" and not any(w in g.org_heads for w in text.split()):
             # "Chancellor Olaf Scholz" tagged ORG: a title before a name makes it a person.
             stripped, _, had_title = _strip_titles(text, start)
@@ -578,7 +597,9 @@ def find_mentions(text: str, doc) -> list[Mention]:
         return not any(m.overlaps(x) for x in pool)
 
     def nested(m: Mention) -> bool:
-        """Inside a chosen organisation name without clashing with anything else chosen."""
+        """A state or organisation inside a chosen organisation name, clashing with nothing else."""
+        if m.cls not in {"State", "Organization"}:
+            return False
         over = [x for x in chosen if x.overlaps(m)]
         return bool(over) and all(x.cls == "Organization" and x.start <= m.start and m.end <= x.end
                                   and (x.start, x.end) != (m.start, m.end) and x.key != m.key for x in over)
@@ -604,7 +625,27 @@ def find_mentions(text: str, doc) -> list[Mention]:
             owner = defined[x.text]
             x.cls, x.key, x.display, x.source = owner.cls, owner.key, owner.display, "acronym"
     _retype(text, chosen)
+    chosen.extend(_surname_mentions(text, chosen))
     return sorted(chosen, key=lambda x: (x.start, -x.end))
+
+
+def _surname_mentions(text: str, chosen: list[Mention]) -> list[Mention]:
+    """Once "Sheikh Hasina" is named, a bare "Hasina" is her too, even where the tagger missed it."""
+    surnames: set[str] = set()
+    for m in chosen:
+        if m.cls == "Person" and len(m.display.split()) >= 2:
+            last = m.display.split()[-1]
+            if len(last) >= 3 and last[0].isupper() and not _state_of(last):
+                surnames.add(last)
+    out: list[Mention] = []
+    for last in sorted(surnames):
+        for x in chosen:
+            if x.source.startswith("spacy") and x.cls != "Person" and x.text == last:
+                x.cls, x.key, x.display = "Person", normalize_key(last), last
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", text):
+            if not any(x.start < hit.end() and hit.start() < x.end for x in chosen + out):
+                out.append(Mention(hit.start(), hit.end(), last, "Person", normalize_key(last), last, "surname"))
+    return out
 
 
 _ORG_CUE = re.compile(r"(?:newspaper|daily|agency|broadcaster|outlet|magazine|weekly|channel|paper)\s+$", re.I)

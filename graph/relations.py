@@ -203,7 +203,7 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
     for _ in range(4):
         subjects = [c for c in head.children if c.dep_ == "nsubj"]
         for c in subjects:
-            found = ctx.ents_in_tokens(_subject_tokens(c), classes)
+            found = _subject_entities(c, ctx, classes)
             if found or c is subjects[-1]:
                 return found
         if head.dep_ == "relcl":
@@ -212,6 +212,40 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
             break
         head = head.head
     return []
+
+
+def _subject_entities(tok, ctx: _Context, classes) -> list[Entity]:
+    """Entities a subject names, without the ones that only qualify a person in it.
+
+    "US President Jimmy Carter signed" has Carter as subject, not the US that describes him.
+    """
+    person_tokens = {i for i, ms in ctx.by_token.items()
+                     if any((e := ctx.res.entity(m)) is not None and e.cls == "Person" for m in ms)}
+    found: dict[str, Entity] = {}
+    for t in _subject_tokens(tok):
+        if t.lower_ in {"he", "she"} and "Person" in classes:
+            p = ctx.cataphor(t) or ctx.person_before(t.idx)
+            if p is not None:
+                found.setdefault(p.iri, p)
+        for m in ctx.by_token.get(t.i, []):
+            e = ctx.res.entity(m)
+            if e is None or e.cls not in classes:
+                continue
+            if e.cls != "Person" and _qualifies_person(t, person_tokens):
+                continue
+            found.setdefault(e.iri, e)
+    return list(found.values())
+
+
+def _qualifies_person(t, person_tokens: set[int]) -> bool:
+    # Up a chain of modifiers ("US" -> "President" -> "Carter"): does it end in a person's name?
+    for _ in range(4):
+        if t.dep_ not in {"compound", "amod", "nmod", "poss"} or t.head is t:
+            return False
+        t = t.head
+        if t.i in person_tokens:
+            return True
+    return False
 
 
 def _subject_tokens(tok):
@@ -318,6 +352,9 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         if not treaties and kind in {"Signing", "Withdrawal"}:
             treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
                                            for t in c.subtree], {"Treaty"})
+        if not treaties and ctx.res.main_treaty is not None and any(
+                c.dep_ in {"dobj", "nsubjpass"} and c.lower_ == "it" for c in tok.children):
+            treaties = [ctx.res.main_treaty]  # "India ratified it": the treaty the document is about
         if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
                 and not treaties:
             continue
@@ -362,9 +399,14 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: _Context
                                    for t in c.subtree], {"Treaty"})
     if not treaties:
         treaties = [e for e in ctx.ents_in_span(sent.start, sent.end, {"Treaty"})][:1]
+    if not treaties and ctx.res.main_treaty is not None and any(
+            c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "it" for c in verb.children):
+        treaties = [ctx.res.main_treaty]
     if not treaties:
         return
     status = status_of(verb)
+    if re.match(r"\s*for\s+(?:the\s+|that\s+|this\s+)?(?:country|state|party|[A-Z])", sent.text[m.end():]):
+        status = "planned" if status == "planned" else "partial"  # in force for one party only
     when = ctx.date_near(sent, anchor)
     if _THAT_DAY.search(sent.text) and prev is not None:
         dates = find_dates(prev.text, ctx.published)

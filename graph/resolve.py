@@ -162,23 +162,34 @@ def _org_target(m: Mention, by_key) -> Entity | None:
     g = gazetteer()
     words = m.key.split()
     n = len(words)
-    if n < 2:
-        return None
     state_words = {w for name in list(g.states) + list(g.demonyms) for w in normalize_key(name).split()}
     candidates = []
     for (cls, _), e in by_key.items():
         other = e.key.split()
         if cls != "Organization" or len(other) <= n:
             continue
-        if other[:n] == words and other[n] in {"of", "for"}:
+        if n >= 2 and other[:n] == words and other[n] in {"of", "for"}:
             candidates.append(e)
         elif other[-n:] == words and all(w in state_words for w in other[:-n]):
             candidates.append(e)
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w)
+
+
 def _treaty_target(m: Mention, by_key) -> Entity | None:
     words = set(m.key.split())
+    content = m.key.split()[:-1]
+    if len(content) == 1 and m.display.split()[0].isupper():
+        # "INF Treaty" abbreviates "Intermediate-Range Nuclear Forces Treaty".
+        acr = content[0]
+        for (cls, _), e in by_key.items():
+            other = e.display.lower().split()
+            if cls == "Treaty" and other[-1] == m.key.split()[-1] and len(other) > 2 and \
+                    acr in {_initials(other[:-1]), _initials(other)}:
+                return e
     type_word = m.key.split()[-1]
     candidates = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[-1] == type_word
                   and words < set(e.key.split()) and len(words) >= 2]
