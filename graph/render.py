@@ -180,7 +180,7 @@ def _layout(g: nx.MultiDiGraph) -> dict:
         if len(comp) == 1:
             local = {next(iter(comp)): (0.0, 0.0)}
         else:
-            local = nx.spring_layout(sub, k=1.8 / math.sqrt(len(comp)), iterations=150, seed=7, scale=1.0)
+            local = nx.spring_layout(sub, k=1.8 / math.sqrt(len(comp)), iterations=60, seed=7, scale=1.0)
         for node, (px, py) in local.items():
             pos[node] = (x + size / 2 + px * (size / 2 - 0.3), y - size / 2 + py * (size / 2 - 0.3))
         x += size
