@@ -47,6 +47,7 @@ class Mention:
 class Gazetteer:
     states: dict[str, str]  # surface -> canonical state name
     demonyms: dict[str, str]  # demonym -> canonical state name
+    combining: dict[str, str]  # compound prefix ("Sino") -> canonical state name
     capitals: dict[str, str]  # capital -> state
     historical: frozenset[str]
     orgs: dict[str, str]  # surface -> canonical org name
@@ -64,6 +65,7 @@ def gazetteer() -> Gazetteer:
     countries = data.load("countries")
     states: dict[str, str] = {}
     demonyms: dict[str, str] = {}
+    combining: dict[str, str] = {}
     capitals: dict[str, str] = {}
     historical = set()
     for c in countries:
@@ -71,6 +73,8 @@ def gazetteer() -> Gazetteer:
             states[fold(name)] = c["name"]
         for d in c.get("demonyms", []):
             demonyms[fold(d)] = c["name"]
+        for f in c.get("combining_forms", []):
+            combining[fold(f)] = c["name"]
         if c.get("capital"):
             capitals[fold(c["capital"])] = c["name"]
         if c.get("historical"):
@@ -84,7 +88,7 @@ def gazetteer() -> Gazetteer:
     titles = data.load("titles")
     vocab = data.load("treaty_vocab")
     return Gazetteer(
-        states=states, demonyms=demonyms, capitals=capitals, historical=frozenset(historical),
+        states=states, demonyms=demonyms, combining=combining, capitals=capitals, historical=frozenset(historical),
         orgs=orgs,
         regions=frozenset(fold(r).removeprefix("the ") for r in places["known_regions"]),
         buildings=frozenset(fold(b) for b in places["buildings"]),
@@ -224,11 +228,11 @@ def treaty_key(display: str, parties: tuple[str, ...]) -> str:
 # --------------------------------------------------------------------------- detection
 
 def _state_of(word: str) -> str | None:
-    """The state a country name, alias or demonym denotes."""
+    """The state a country name, alias, demonym or compound prefix ("Sino") denotes."""
     g = gazetteer()
     w = fold(word).strip()
     w = re.sub(r"'s$", "", w)
-    return g.states.get(w) or g.demonyms.get(w)
+    return g.states.get(w) or g.demonyms.get(w) or g.combining.get(w)
 
 
 def _split_parties(pre: str) -> tuple[tuple[str, ...], str]:

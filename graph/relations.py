@@ -431,8 +431,14 @@ def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
         treaties = [ctx.res.main_treaty]
     agents = _subjects(tok, ctx, {"State"}) or ctx.ents_in_tokens(
         [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree], {"State"})
+    if not agents:
+        # "Foreign Minister X handed over his country's instrument": X acts for the state he serves.
+        people = _subjects(tok, ctx, {"Person"})
+        agents = [f.o for f in out.facts if f.p == "affiliatedWith" and f.s in people and f.o.cls == "State"]
+        agents = list({a.iri: a for a in agents}.values())
     for treaty in treaties[:1]:
-        out.events.append(Event("InstrumentExchange", status_of(tok), sent, "instruments-" + m.group("what"),
+        kind = "Accession" if m.group("what").lower() == "accession" else "InstrumentExchange"
+        out.events.append(Event(kind, status_of(tok), sent, "instruments-" + m.group("what").lower(),
                                 agents=agents, treaty=treaty, date=ctx.date_near(sent, tok.idx)))
 
 
@@ -493,6 +499,25 @@ def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
             if a is not None:
                 out.events.append(Event("Invocation", status_of(verb), sent, "under-article", agents=agents,
                                         treaty=a))
+
+
+def _article_references(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+    """"Article 5 refers to Article 51 of the Charter" / "The article also cites the Charter"."""
+    for tok in span:
+        if tok.lemma_ not in {"refer", "cite", "mention", "incorporate"} or tok.pos_ != "VERB":
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            continue
+        arts = ctx.ents_in_tokens(list(subj.subtree), {"Article"})
+        if not arts and subj.lower_ in {"article", "clause", "it"}:
+            before = [m for m in ctx.mentions if m.cls == "Article" and m.end <= subj.idx]
+            arts = [ctx.res.entity(max(before, key=lambda m: m.start))] if before else []
+        targets = _objects(tok, ctx, {"Article", "Treaty"})
+        for a in arts:
+            for t in targets:
+                if a is not None and t.iri != a.iri and t.iri != (a.treaty.iri if a.treaty else None):
+                    out.facts.append(Fact(a, "references", sent, f"verb-{tok.lemma_}", o=t))
 
 
 def _inside_quote(text: str, pos: int) -> bool:
@@ -745,8 +770,11 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             i = first.start
             while i > span.start:
                 t = ctx.doc[i - 1]
-                if t.is_punct and t.text not in {".", "'", "’"} or t.pos_ in {"DET", "ADP", "VERB", "AUX", "CCONJ",
-                                                                            "SCONJ", "PRON", "NUM"}:
+                # "Secretary of State", "Minister for Trade": a preposition between capitals is inside a title.
+                inner_of = t.lower_ in {"of", "for"} and i - 2 >= span.start and ctx.doc[i - 2].is_title \
+                    and ctx.doc[i].is_title
+                if not inner_of and (t.is_punct and t.text not in {".", "'", "’", "-"} or t.pos_ in {
+                        "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM"}):
                     break
                 if t.is_lower and t.lower_ not in title_words:
                     break
@@ -852,15 +880,16 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
     sents = _sentences(doc)
     prev = None
     for sent, span in sents:
+        _affiliations(sent, span, ctx, out)
         _lifecycle(sent, span, ctx, out)
         _entry_into_force(sent, span, prev, ctx, out)
         _instruments(sent, span, ctx, out)
         _replaces(sent, span, ctx, out)
         _invocations(sent, span, ctx, out)
+        _article_references(sent, span, ctx, out)
         _visits(sent, span, ctx, out)
         _meetings(sent, span, ctx, out)
         _parties(sent, span, ctx, out)
-        _affiliations(sent, span, ctx, out)
         prev = sent
     qs = quotes(ctx)
     plain = [s for s, _ in sents]

@@ -37,6 +37,9 @@ RDF_FORMATS = {
 DATASET_FORMATS = {"trig", "nquads"}
 
 
+_PREFIX_LINES = SPARQL_PREFIXES.count("\n")
+
+
 def is_update(sparql: str) -> bool:
     """True when the text is a SPARQL Update rather than a query."""
     stripped = re.sub(r"#[^\n]*", "", sparql)
@@ -136,7 +139,7 @@ class OxigraphStore:
         try:
             return self._store.query(text)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from None
+            raise QueryError(f"SPARQL syntax error: {relines(_one_line(exc))}") from None
         except OSError as exc:
             raise StoreError(f"query failed: {_one_line(exc)}") from None
 
@@ -161,6 +164,16 @@ class OxigraphStore:
             pass
 
 
+def relines(message: str) -> str:
+    """Make a position in an engine's message ("error at 11:18", "line 11") count lines of the user's
+    query rather than of the prefixes treatykg prepends to it."""
+    def shift(m: re.Match) -> str:
+        line = int(m.group(2))
+        return m.group(1) + str(line - _PREFIX_LINES if line > _PREFIX_LINES else line)
+
+    return re.sub(r"(\berror at |\bline )(\d+)", shift, message, count=1, flags=re.IGNORECASE)
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
@@ -171,8 +184,9 @@ def open_store(location: str | os.PathLike | None = None, read_only: bool = Fals
     Without a location, ``$TREATYKG_STORE`` or ``.treatykg/store`` is used.
     """
     location = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
-    if location.startswith(("http://", "https://")):
+    # "http://…" or "PRESET+http://…" (for example "fuseki+https://host/ds") is a SPARQL server.
+    if re.match(r"^(?:[a-z]+\+)?https?://", location, re.I):
         from .remote import HttpStore
 
-        return HttpStore(location)
+        return HttpStore(location, read_only=read_only)
     return OxigraphStore(location, read_only=read_only)

@@ -1,129 +1,381 @@
-"""Timeline: a treaty's life (signature, ratification steps, entry into force, …) per party, with sources."""
+"""Timeline: a treaty's life (signature, ratifications, entry into force, …) per party, with sources.
+
+The points come from two places in the graph: lifecycle events (``tkg:Signing`` … ``tkg:Withdrawal``
+with a ``tkg:date``), which know their agent and status, and the treaty's own date facts
+(``tkg:signatureDate``, ``tkg:entryIntoForceDate``, ``tkg:ratificationDate``), which do not.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import re
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
-from .render import entity_graph, find_entity
-from .store import Store
+import networkx as nx
 
-KINDS = ("Signing", "Ratification", "Accession", "InstrumentExchange", "EntryIntoForce", "Suspension", "Withdrawal")
-MARKERS = {"Signing": "o", "Ratification": "s", "Accession": "P", "InstrumentExchange": "D", "EntryIntoForce": "*",
-           "Suspension": "v", "Withdrawal": "X"}
+from .namespaces import TKG
+from .render import find_entity
+
+KINDS = ("Signing", "Ratification", "Accession", "InstrumentExchange", "EntryIntoForce", "Suspension",
+         "Withdrawal")
+KIND_LABELS = {"Signing": "signed", "Ratification": "ratified", "Accession": "acceded",
+               "InstrumentExchange": "instruments exchanged", "EntryIntoForce": "entry into force",
+               "Suspension": "suspended", "Withdrawal": "withdrew"}
+MARKERS = {"Signing": "o", "Ratification": "s", "Accession": "P", "InstrumentExchange": "D",
+           "EntryIntoForce": "*", "Suspension": "v", "Withdrawal": "X"}
+COLOURS = {"Signing": "#4e79a7", "Ratification": "#59a14f", "Accession": "#9c755f",
+           "InstrumentExchange": "#b07aa1", "EntryIntoForce": "#f28e2b", "Suspension": "#e15759",
+           "Withdrawal": "#333333"}
+# Statuses drawn filled: the source says it happened. Planned, denied, conditional, claimed: hollow.
+FILLED = {"asserted", "partial"}
+TREATY_LANE = "treaty"
+
+_FACT_KINDS = {"signatureDate": "Signing", "entryIntoForceDate": "EntryIntoForce",
+               "ratificationDate": "Ratification"}
+
+_TREATIES = """
+SELECT ?x ?label ?alt WHERE {
+  ?x a tkg:Treaty ; skos:prefLabel ?label .
+  OPTIONAL { ?x skos:altLabel ?alt }
+} ORDER BY ?x"""
 
 _EVENTS = """
-SELECT DISTINCT ?cls ?d ?status ?agent ?doc ?sentence WHERE {{
-  ?e a ?c ; tkg:treaty <{treaty}> ; tkg:date ?d ; tkg:status ?st .
+SELECT DISTINCT ?e ?cls ?d ?status ?agent ?doc ?docname ?sentence WHERE {{
   VALUES ?c {{ {classes} }}
+  ?e a ?c ; tkg:treaty <{treaty}> ; tkg:date ?d ; tkg:status ?st .
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
   BIND(STRAFTER(STR(?st), "#") AS ?status)
-  OPTIONAL {{ ?e tkg:agent/skos:prefLabel ?agent }}
-  OPTIONAL {{ ?e prov:wasDerivedFrom ?s . ?s nif:anchorOf ?sentence ; nif:referenceContext/dcterms:identifier ?doc }}
+  OPTIONAL {{ ?e tkg:agent ?a . ?a skos:prefLabel ?agent }}
+  OPTIONAL {{ ?e prov:wasDerivedFrom ?s . ?s nif:anchorOf ?sentence ; nif:referenceContext ?doc .
+             OPTIONAL {{ ?doc dcterms:identifier ?docname }} }}
 }}"""
 
-_DATES = """
-SELECT DISTINCT ?p ?d ?doc ?sentence WHERE {{
-  <{treaty}> ?p ?d . VALUES ?p {{ tkg:signatureDate tkg:entryIntoForceDate tkg:ratificationDate }}
+_FACTS = """
+SELECT DISTINCT ?p ?d ?doc ?docname ?sentence WHERE {{
+  VALUES ?p {{ tkg:signatureDate tkg:entryIntoForceDate tkg:ratificationDate }}
+  <{treaty}> ?p ?d .
   OPTIONAL {{ ?a rdf:subject <{treaty}> ; rdf:predicate ?p ; rdf:object ?d ; prov:wasDerivedFrom ?s .
-             ?s nif:anchorOf ?sentence ; nif:referenceContext/dcterms:identifier ?doc }}
+             ?s nif:anchorOf ?sentence ; nif:referenceContext ?doc .
+             OPTIONAL {{ ?doc dcterms:identifier ?docname }} }}
 }}"""
 
-_FROM_DATE = {"signatureDate": "Signing", "entryIntoForceDate": "EntryIntoForce", "ratificationDate": "Ratification"}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:Z|[+-]\d{2}:\d{2})?$")
 
 
-@dataclass
-class Point:
-    date: str
-    kind: str
-    agent: str | None
-    status: str
-    document: str | None
+def date_span(value: str) -> tuple[date, date] | None:
+    """First and last day an xsd:date, gYearMonth or gYear covers; None if it is not such a date."""
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    try:
+        year = int(m[1])
+        if m[3]:
+            day = date(year, int(m[2]), int(m[3]))
+            return day, day
+        if m[2]:
+            first = date(year, int(m[2]), 1)
+            return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:  # year 0, month 13, 30 February
+        return None
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """One dated step of a treaty's life, with the sentence and document it was read from."""
+
+    date: str  # as written in the graph: 2024-12-04, 2024-12 or 2024
+    kind: str  # one of KINDS
+    agent: str | None  # party's label; None for the treaty as a whole
+    status: str  # asserted, planned, denied, conditional, partial, claimed
+    document: str | None  # document name (dcterms:identifier), else its IRI
     sentence: str | None
+    source: str = "event"  # "event" (a tkg:Event) or "fact" (a date property of the treaty)
+
+    @property
+    def span(self) -> tuple[date, date]:
+        span = date_span(self.date)
+        assert span is not None  # points are only made from parsable dates
+        return span
+
+    @property
+    def when(self) -> date:
+        """The middle of the period the date covers (a gYear sits at mid-year)."""
+        first, last = self.span
+        return first + (last - first) / 2
+
+    @property
+    def lane(self) -> str:
+        return self.agent or TREATY_LANE
+
+
+Point = TimelinePoint
 
 
 @dataclass
 class TimelineResult:
+    """The treaty found, its dated points (earliest first) and the PNG written."""
+
     treaty: str
-    points: list[Point]
+    iri: str
+    points: list[TimelinePoint] = field(default_factory=list)
+    path: Path | None = None
+    message: str = ""
+
+    def lines(self) -> list[str]:
+        """The points as tab-separated rows (date, kind, agent, status, document, sentence)."""
+        return ["\t".join((p.date, p.kind, p.agent or "-", p.status, p.document or "-",
+                           " ".join((p.sentence or "-").split()))) for p in self.points]
 
 
-def _as_date(value: str) -> date:
-    """A point in time for an xsd:date, gYearMonth or gYear (the middle of a month or year)."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return date(int(parts[0]), 7, 1)
-    if len(parts) == 2:
-        return date(int(parts[0]), int(parts[1]), 15)
-    return date.fromisoformat(value)
+def _treaty_graph(store) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for sol in store.query(_TREATIES):
+        node = sol["x"].value
+        if node not in g:
+            g.add_node(node, label=sol["label"].value, cls="Treaty", aliases="")
+        if sol["alt"] is not None:
+            g.nodes[node]["aliases"] = "|".join(filter(None, [g.nodes[node]["aliases"], sol["alt"].value]))
+    return g
 
 
-def timeline_points(store: Store, treaty: str) -> tuple[str, list[Point]]:
-    """The treaty's label and its dated lifecycle points, earliest first."""
-    g = entity_graph(store, ["hasArticle"])
-    node = find_entity(g.subgraph([n for n, d in g.nodes(data=True) if d["cls"] == "Treaty"]), treaty)
-    label = g.nodes[node]["label"]
-    points: dict[tuple, Point] = {}
+def find_treaty(store, name: str) -> tuple[str, str]:
+    """IRI and label of the treaty called ``name`` (any of its labels; matched as render's --focus)."""
+    g = _treaty_graph(store)
+    node = find_entity(g, name, classes=("Treaty",))
+    return node, g.nodes[node]["label"]
+
+
+def _value(sol, var: str) -> str | None:
+    term = sol[var]
+    return term.value if term is not None else None
+
+
+def timeline_points(store, treaty_iri: str) -> list[TimelinePoint]:
+    """The treaty's dated lifecycle points, earliest first; points without a usable date are left out."""
+    points: set[TimelinePoint] = set()
     classes = " ".join(f"tkg:{k}" for k in KINDS)
-    for sol in store.query(_EVENTS.format(treaty=node, classes=classes)):
-        p = Point(sol["d"].value, sol["cls"].value, sol["agent"].value if sol["agent"] else None,
-                  sol["status"].value, sol["doc"].value if sol["doc"] else None,
-                  sol["sentence"].value if sol["sentence"] else None)
-        points[(p.date, p.kind, p.agent, p.status, p.document)] = p
-    covered = {(p.date, p.kind) for p in points.values() if p.status == "asserted"}
-    for sol in store.query(_DATES.format(treaty=node)):
-        kind = _FROM_DATE[sol["p"].value.rsplit("#", 1)[-1]]
-        if (sol["d"].value, kind) in covered:
+    for sol in store.query(_EVENTS.format(treaty=treaty_iri, classes=classes)):
+        when = sol["d"].value
+        if date_span(when) is None:
             continue
-        p = Point(sol["d"].value, kind, None, "asserted", sol["doc"].value if sol["doc"] else None,
-                  sol["sentence"].value if sol["sentence"] else None)
-        points[(p.date, p.kind, None, p.status, p.document)] = p
-    return label, sorted(points.values(), key=lambda p: (_as_date(p.date), KINDS.index(p.kind), p.agent or ""))
+        points.add(TimelinePoint(when, sol["cls"].value, _value(sol, "agent"), sol["status"].value,
+                                 _value(sol, "docname") or _value(sol, "doc"), _value(sol, "sentence")))
+    events = [p for p in points if p.status in FILLED]
+    for sol in store.query(_FACTS.format(treaty=treaty_iri)):
+        when = sol["d"].value
+        kind = _FACT_KINDS[sol["p"].value[len(TKG):]]
+        if date_span(when) is None:
+            continue
+        # An asserted event of the same kind within the same day, month or year already tells it, and better.
+        if any(p.kind == kind and p.date.startswith(when) for p in events):
+            continue
+        points.add(TimelinePoint(when, kind, None, "asserted", _value(sol, "docname") or _value(sol, "doc"),
+                                 _value(sol, "sentence"), source="fact"))
+    return sorted(points, key=lambda p: (p.when, KINDS.index(p.kind), p.agent or "", p.status,
+                                         p.document or "", p.sentence or "", p.source))
 
 
-def timeline(store: Store, treaty: str, out: str | Path) -> TimelineResult:
-    """Draw the treaty's timeline (one lane per party; hollow markers for planned or denied acts)."""
-    label, points = timeline_points(store, treaty)
-    _draw(label, points, Path(out))
-    return TimelineResult(label, points)
+def timeline(store, treaty: str, out: str | Path) -> TimelineResult:
+    """Draw the treaty's timeline to a PNG: one lane per party, markers by kind, hollow when not asserted.
+
+    Raises UnknownEntityError when no treaty has that name or alias.
+    """
+    iri, label = find_treaty(store, treaty)
+    points = timeline_points(store, iri)
+    out = Path(out)
+    draw_timeline(label, points, out)
+    message = "" if points else f"no dated lifecycle events for {label}"
+    return TimelineResult(label, iri, points, out, message)
 
 
-def _draw(label: str, points: list[Point], out: Path) -> None:
+# --------------------------------------------------------------------------- drawing
+
+FONT = 8.0
+DODGE = 0.2  # inches between markers of one lane
+HOLLOW_LABEL = "hollow: planned, denied, conditional or claimed"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _caption(p: TimelinePoint, sources: int) -> str:
+    text = f"{KIND_LABELS[p.kind]} {p.date}"
+    if p.status not in FILLED or p.status == "partial":
+        text += f" ({p.status})"
+    if sources > 1:
+        text += f" ×{sources}"
+    return text
+
+
+def _caption_width(p: TimelinePoint, sources: int) -> float:
+    """Caption width in inches (a fair estimate for DejaVu Sans)."""
+    return len(_caption(p, sources)) * FONT * 0.56 / 72 + 0.06
+
+
+def _anchor(x: float, width: float, room: float) -> tuple[float, str]:
+    """Centre and alignment of a caption at ``x`` (inches): centred, unless that would run off an edge."""
+    if x - width / 2 < 0:
+        return x + width / 2 - 0.08, "left"
+    if x + width / 2 > room:
+        return x - width / 2 + 0.08, "right"
+    return x, "center"
+
+
+def _levels(xs: list[float], widths: list[float], gap: float = 0.08, most: int = 4) -> list[int]:
+    """Caption row per point of one lane (0 = nearest the lane), so captions side by side do not overlap.
+    ``xs`` are centres and ``widths`` caption widths, in inches, sorted by x."""
+    right: list[float] = []
+    out = []
+    for x, w in zip(xs, widths, strict=True):
+        for level, edge in enumerate(right):
+            if x - w / 2 > edge + gap:
+                right[level] = x + w / 2
+                out.append(level)
+                break
+        else:
+            if len(right) < most:
+                right.append(x + w / 2)
+                out.append(len(right) - 1)
+            else:  # no room left: reuse the row whose last caption ends first
+                level = min(range(most), key=lambda i: right[i])
+                right[level] = x + w / 2
+                out.append(level)
+    return out
+
+
+def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> None:
+    """Draw the points to a PNG (or a PNG saying there are none)."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # files only, never a window; imported here so the CLI starts fast
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import offset_copy
 
-    lanes = sorted({p.agent or "(treaty)" for p in points}, key=lambda a: (a == "(treaty)", a))
-    fig, ax = plt.subplots(figsize=(12, 1.6 + 0.7 * max(len(lanes), 1)))
-    ax.set_title(f"{label}: timeline", fontsize=12)
-    if not points:
-        ax.text(0.5, 0.5, "no dated events for this treaty", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-    else:
-        cmap = plt.get_cmap("tab10")
-        colour = {k: cmap(i) for i, k in enumerate(KINDS)}
-        for p in points:
-            y = lanes.index(p.agent or "(treaty)")
-            filled = p.status == "asserted"
-            ax.plot(_as_date(p.date), y, marker=MARKERS[p.kind], markersize=11, linestyle="none",
-                    markerfacecolor=colour[p.kind] if filled else "white", markeredgecolor=colour[p.kind],
-                    markeredgewidth=1.8)
-            ax.annotate(p.date + ("" if filled else f" ({p.status})"), (_as_date(p.date), y),
-                        textcoords="offset points", xytext=(0, 9), ha="center", fontsize=8)
-        ax.set_yticks(range(len(lanes)), lanes)
-        ax.set_ylim(-0.7, len(lanes) - 0.3)
-        ax.grid(axis="x", alpha=0.3)
-        kinds = [k for k in KINDS if any(p.kind == k for p in points)]
-        handles = [Line2D([0], [0], marker=MARKERS[k], color=colour[k], linestyle="none", markersize=9, label=k)
-                   for k in kinds]
-        handles.append(Line2D([0], [0], marker="o", color="grey", markerfacecolor="white", linestyle="none",
-                              label="planned / denied / claimed"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-        fig.autofmt_xdate()
+    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
+    title = f"{label}: timeline"
+    if not points:
+        fig = plt.figure(figsize=(10, 3))
+        fig.text(0.5, 0.8, title, ha="center", va="center", fontsize=12, fontweight="bold")
+        fig.text(0.5, 0.45, "no dated lifecycle events (signature, ratification, entry into force, …)",
+                 ha="center", va="center", fontsize=12, color="#666666")
+        fig.savefig(out, dpi=130)
+        plt.close(fig)
+        return
+
+    # One marker per (lane, date, kind, status); several sources of the same point are counted.
+    marks: dict[tuple, list[TimelinePoint]] = {}
+    for p in points:
+        marks.setdefault((p.lane, p.date, p.kind, p.status), []).append(p)
+    lanes = [TREATY_LANE] if any(p.agent is None for p in points) else []
+    for p in points:  # parties in the order they first appear
+        if p.lane not in lanes:
+            lanes.append(p.lane)
+
+    first = min(p.span[0] for p in points)
+    last = max(p.span[1] for p in points)
+    pad = max((last - first) * 0.06, timedelta(days=45))
+    x0, x1 = first - pad, last + pad
+    lane_names = [_short(name, 30) for name in lanes]
+    left = 0.35 + max(len(n) for n in lane_names) * 9 * 0.55 / 72  # inches for the lane names
+    plot_w = min(max(10.0, 1.1 * len(marks)), 22.0)
+    fig_w = left + plot_w + 0.4
+
+    # Caption rows per lane, worked out in inches before drawing so that lanes get the height they need.
+    scale = plot_w / max((x1 - x0).days, 1)
+    def in_lane(lane: str) -> list[tuple]:
+        return sorted((k for k in marks if k[0] == lane), key=lambda k: (marks[k][0].when, KINDS.index(k[2])))
+
+    rows: dict[tuple, int] = {}
+    for lane in lanes:
+        keys = in_lane(lane)
+        widths = [_caption_width(marks[k][0], len(marks[k])) for k in keys]
+        xs = [_anchor((marks[k][0].when - x0).days * scale, w, plot_w)[0]
+              for k, w in zip(keys, widths, strict=True)]
+        order = sorted(range(len(keys)), key=lambda i: xs[i])
+        levels = _levels([xs[i] for i in order], [widths[i] for i in order])
+        rows.update((keys[i], level) for i, level in zip(order, levels, strict=True))
+    lane_h = [0.55 + 0.2 * (1 + max(r for k, r in rows.items() if k[0] == lane)) for lane in lanes]
+    # Markers closer than DODGE inches in a lane (same day, or days apart on a long axis) move apart.
+    dodge: dict[tuple, float] = {}
+    for lane in lanes:
+        last = -1e9
+        for k in in_lane(lane):
+            x = (marks[k][0].when - x0).days * scale
+            shifted = max(x, last + DODGE)
+            dodge[k], last = (shifted - x) * 72, shifted
+    kinds = [k for k in KINDS if any(p.kind == k for p in points)]
+    hollow = any(p.status not in FILLED for p in points)
+    legend_labels = [KIND_LABELS[k] for k in kinds] + ([HOLLOW_LABEL] if hollow else [])
+    one_row = sum(0.55 + len(t) * 9 * 0.56 / 72 for t in legend_labels) < fig_w - left
+    legend_h = 0.35 if one_row else 0.6
+    title_h = 0.55
+    fig_h = title_h + sum(lane_h) + legend_h + 0.45
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    ax = fig.add_axes((left / fig_w, (legend_h + 0.45) / fig_h, plot_w / fig_w, sum(lane_h) / fig_h))
+
+    # Lanes stack downwards; each lane's marker line sits near its bottom, captions rise above it.
+    tops = [sum(lane_h[:i]) for i in range(len(lanes))]
+    base = {lane: -(tops[i] + lane_h[i] - 0.3) for i, lane in enumerate(lanes)}
+    ax.set_ylim(-sum(lane_h), 0)
+    ax.set_xlim(x0, x1)
+    for i, lane in enumerate(lanes):
+        ax.axhline(base[lane], color="#dddddd", linewidth=1.0, zorder=0)
+        if i % 2:
+            ax.axhspan(-(tops[i] + lane_h[i]), -tops[i], color="#f6f6f6", zorder=-1)
+    ax.set_yticks([base[lane] for lane in lanes], lane_names, fontsize=9)
+    ax.tick_params(axis="y", length=0)
+    for spine in ("left", "right", "top"):
+        ax.spines[spine].set_visible(False)
+    ax.grid(axis="x", color="#e4e4e4", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+    for key, group in marks.items():
+        lane, _, kind, status = key
+        p, y = group[0], base[lane]
+        start, end = p.span
+        if start != end:  # a month or a year: show the period the date stands for
+            ax.plot([start, end + timedelta(days=1)], [y, y], color=COLOURS[kind], alpha=0.3, linewidth=6,
+                    solid_capstyle="butt", zorder=1)
+        filled = status in FILLED
+        shift = offset_copy(ax.transData, fig=fig, x=dodge[key], y=0, units="points")
+        ax.plot([p.when], [y], marker=MARKERS[kind], markersize=13 if kind == "EntryIntoForce" else 10,
+                linestyle="none", markerfacecolor=COLOURS[kind] if filled else "white",
+                markeredgecolor=COLOURS[kind], markeredgewidth=1.8, zorder=3, transform=shift)
+        caption = _caption(p, len(group))
+        _, align = _anchor((p.when - x0).days * scale, _caption_width(p, len(group)), plot_w)
+        nudge = {"left": -6, "right": 6, "center": 0}[align]
+        ax.annotate(caption, (p.when, y), xytext=(nudge + dodge[key], 9 + 14.4 * rows[key]),
+                    textcoords="offset points", ha=align, va="bottom", fontsize=FONT, zorder=4,
+                    color="#222222" if filled else "#666666", fontstyle="normal" if filled else "italic",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
+
+    years = (x1 - x0).days / 365.25
+    locator = (mdates.YearLocator(base=5 if years < 60 else 10) if years > 15
+               else mdates.AutoDateLocator(minticks=4, maxticks=12))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=9)
+
+    sources = len({p.document for p in points if p.document})
+    fig.text(left / fig_w, 1 - 0.2 / fig_h, title, ha="left", va="top", fontsize=12, fontweight="bold")
+    fig.text(left / fig_w, 1 - 0.42 / fig_h,
+             textwrap.shorten(f"{len(points)} dated points from {sources} document{'s' * (sources != 1)}; "
+                              "a bar shows the month or year a date stands for", 160),
+             ha="left", va="top", fontsize=9, color="#555555")
+    handles = [Line2D([0], [0], marker=MARKERS[k], color=COLOURS[k], linestyle="none", markersize=9,
+                      label=KIND_LABELS[k]) for k in kinds]
+    if hollow:
+        handles.append(Line2D([0], [0], marker="o", color="#777777", markerfacecolor="white",
+                              linestyle="none", markersize=9, markeredgewidth=1.6, label=HOLLOW_LABEL))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(left / fig_w - 0.01, 0.06 / fig_h),
+               ncol=len(handles) if one_row else (len(handles) + 1) // 2, frameon=False, fontsize=9,
+               handletextpad=0.3, columnspacing=1.4)
+    fig.savefig(out, dpi=130)
     plt.close(fig)

@@ -1,13 +1,31 @@
-"""General reference data (countries, organisations, titles, places, treaty vocabulary) shipped as JSON."""
+"""General reference data for the entity extractor, shipped as JSON beside this module.
+
+- ``countries``: one object per state, current and historical: ``name``, ``aliases``, ``demonyms``,
+  ``historical``, ``capital`` and ``status`` ("UN member", "UN observer", "limited recognition",
+  "historical"); optionally ``capital_variants`` (other spellings and former names of the capital),
+  ``other_capitals`` (other capitals or seats of government), ``historical_capital``, ``years`` and
+  ``combining_forms`` (the "Sino" of "Sino-Soviet": parts of compounds, not demonyms on their own).
+  A historical state's ``capital`` is null when a current city bears that name ("Moscow", "Berlin"),
+  so the city keeps denoting the current state; the city is then in ``historical_capital``.
+  Demonyms shared by several states ("Korean", "Congolese", "Guinean", "Dominican") are left out.
+- ``titles``: ``person_titles``, ``honorifics``, ``role_nouns`` (all lower case).
+- ``organizations``: ``head_words`` and ``known`` ({"name", "aliases"}).
+- ``treaty_vocab``: treaty type words, generic anaphors, lifecycle verbs by event and modality cues.
+- ``places``: ``region_words``, ``known_regions``, ``buildings``.
+
+The loaded objects are cached and shared: do not mutate them.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+from importlib.resources import files
+
+NAMES = ("countries", "titles", "organizations", "treaty_vocab", "places")
 
 
-@functools.cache
-def load(name: str):
+@functools.lru_cache(maxsize=32)
+def load(name: str) -> dict | list:
     """The parsed ``graph/data/NAME.json``."""
-    return json.loads(resources.files("graph.data").joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads((files("graph.data") / f"{name}.json").read_text(encoding="utf-8"))

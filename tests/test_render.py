@@ -1,0 +1,233 @@
+"""render: the entity graph drawn from a small in-memory store built by hand after docs/data-model.md."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import QueryError, UnknownEntityError
+from graph.namespaces import DCTERMS, RDF, SKOS, TKG, XSD, article_iri, document_iri, entity_iri
+from graph.render import RELATIONS, _edge_groups, entity_graph, find_entity, render, select
+from graph.store import OxigraphStore
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DOC = document_iri("putin-pyongyang.txt")
+A = ox.NamedNode(RDF + "type")
+
+
+def tkg(local: str) -> ox.NamedNode:
+    return ox.NamedNode(TKG + local)
+
+
+def entity(triples: list, cls: str, label: str, *aliases: str, doc: str = DOC) -> ox.NamedNode:
+    """Add an entity's triples (class, prefLabel, altLabels, mentionedIn) and return its node."""
+    node = ox.NamedNode(entity_iri(cls, label))
+    triples += [(node, A, tkg(cls)), (node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label)),
+                (node, tkg("mentionedIn"), ox.NamedNode(doc))]
+    triples += [(node, ox.NamedNode(SKOS + "altLabel"), ox.Literal(a)) for a in aliases]
+    return node
+
+
+def store_of(triples: list, doc: str = DOC) -> OxigraphStore:
+    store = OxigraphStore(None)
+    doc_node = ox.NamedNode(doc)
+    store.replace_documents({doc: [(doc_node, A, tkg("Document")),
+                                   (doc_node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal("doc.txt"))]
+                             + triples})
+    return store
+
+
+@pytest.fixture
+def store() -> OxigraphStore:
+    """Eight related entities, one entity without relations, and an event (not an entity)."""
+    t: list = []
+    putin = entity(t, "Person", "Vladimir Putin", "Putin", "President Putin")
+    kim = entity(t, "Person", "Kim Jong Un", "Kim Jong-un")
+    russia = entity(t, "State", "Russia")
+    dprk = entity(t, "State", "North Korea", "DPRK")
+    treaty = entity(t, "Treaty", "Comprehensive Strategic Partnership Treaty",
+                    "Treaty on Comprehensive Strategic Partnership")
+    art = ox.NamedNode(article_iri(treaty.value, "4"))
+    t += [(art, A, tkg("Article")), (art, ox.NamedNode(SKOS + "prefLabel"), ox.Literal("Article 4")),
+          (art, tkg("number"), ox.Literal("4"))]
+    duma = entity(t, "Organization", "State Duma")
+    pyongyang = entity(t, "Place", "Pyongyang")
+    entity(t, "Organization", "Lonely Institute")
+    t += [(putin, tkg("signed"), treaty), (kim, tkg("signed"), treaty),
+          (russia, tkg("partyTo"), treaty), (dprk, tkg("partyTo"), treaty),
+          (treaty, tkg("hasArticle"), art), (art, tkg("articleOf"), treaty),
+          (putin, tkg("affiliatedWith"), russia), (kim, tkg("affiliatedWith"), dprk),
+          (putin, tkg("metWith"), kim), (kim, tkg("metWith"), putin),
+          (putin, tkg("visited"), pyongyang), (duma, tkg("ratified"), treaty), (russia, tkg("invokes"), art),
+          (treaty, tkg("signatureDate"), ox.Literal("2024-06-19", datatype=ox.NamedNode(XSD + "date")))]
+    event = ox.NamedNode(TKG.replace("ontology#", "id/event/") + "e1")
+    t += [(event, A, tkg("Signing")), (event, tkg("agent"), putin), (event, tkg("treaty"), treaty),
+          (event, tkg("status"), tkg("asserted"))]
+    return store_of(t)
+
+
+def assert_png(path: Path, min_kb: int = 10) -> None:
+    data = path.read_bytes()
+    assert data[:8] == PNG_MAGIC
+    assert len(data) > min_kb * 1024, len(data)
+
+
+def test_whole_graph_png_and_counts(store, tmp_path):
+    out = tmp_path / "sub" / "graph.png"
+    result = render(store, out)
+    assert_png(out, 20)
+    # articleOf is left out (inverse of hasArticle); the event and the date literal are no edges.
+    assert (result.nodes, result.edges) == (8, 12)
+    assert not result.capped
+    assert result.message == "1 entity without relations not drawn"
+
+
+def test_entity_graph_nodes_edges_and_aliases(store):
+    g = entity_graph(store)
+    assert g.number_of_nodes() == 9
+    labels = {d["label"]: d["cls"] for _, d in g.nodes(data=True)}
+    assert labels["Article 4"] == "Article" and labels["Pyongyang"] == "Place"
+    relations = sorted(d["relation"] for _, _, d in g.edges(data=True))
+    assert "articleOf" not in relations and relations.count("metWith") == 2 and relations.count("signed") == 2
+    putin = entity_iri("Person", "Vladimir Putin")
+    assert set(g.nodes[putin]["aliases"].split("|")) == {"Putin", "President Putin"}
+
+
+@pytest.mark.parametrize("name", ["putin", "President Putin", "VLADIMIR PUTIN", "  Vladimir   Putin "])
+def test_focus_by_any_label(store, name):
+    assert find_entity(entity_graph(store), name) == entity_iri("Person", "Vladimir Putin")
+
+
+@pytest.mark.parametrize("name, cls, label", [
+    ("Kim Jong-un", "Person", "Kim Jong Un"),  # hyphen folded to a space
+    ("Kim Jong\u2011un", "Person", "Kim Jong Un"),  # non-breaking hyphen
+    ("the DPRK", "State", "North Korea"),  # leading "the" dropped
+    ("\u201cTreaty on Comprehensive Strategic Partnership\u201d", "Treaty",
+     "Comprehensive Strategic Partnership Treaty"),  # typographic quotes
+])
+def test_focus_folds_case_quotes_dashes_and_the(store, name, cls, label):
+    assert find_entity(entity_graph(store), name) == entity_iri(cls, label)
+
+
+def test_focus_render_by_alias(store, tmp_path):
+    result = render(store, tmp_path / "kim.png", focus="kim jong-un", depth=1)
+    assert_png(tmp_path / "kim.png")
+    # Kim, his treaty, his state and Putin (met with).
+    assert result.nodes == 4
+    assert "Around Kim Jong Un" not in result.message  # the title is in the picture, not the message
+
+
+def test_depth_limits_nodes(store, tmp_path):
+    counts = [render(store, tmp_path / f"d{d}.png", focus="Pyongyang", depth=d).nodes for d in (0, 1, 2, 3)]
+    # Pyongyang; + Putin; + Russia, Kim, treaty; + North Korea, Article 4, State Duma.
+    assert counts == [1, 2, 5, 8]
+
+
+def test_relation_filter(store, tmp_path):
+    result = render(store, tmp_path / "signed.png", relations=["signed"])
+    # Putin, Kim and the treaty; entities without a 'signed' edge are left out.
+    assert (result.nodes, result.edges) == (3, 2)
+    both = render(store, tmp_path / "two.png", relations=["tkg:Signed", "partyTo"])
+    assert (both.nodes, both.edges) == (5, 4)
+
+
+def test_unknown_relation_lists_valid_ones(store, tmp_path):
+    with pytest.raises(QueryError) as err:
+        render(store, tmp_path / "x.png", relations=["sined"])
+    message = str(err.value)
+    assert "'sined'" in message and "\n" not in message
+    assert all(r in message for r in RELATIONS)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_unknown_focus_raises(store, tmp_path):
+    with pytest.raises(UnknownEntityError, match="no entity named 'Nobody At All'"):
+        render(store, tmp_path / "x.png", focus="Nobody At All")
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_match_prefers_exact_label_then_person_or_state(tmp_path):
+    t: list = []
+    entity(t, "State", "Georgia")
+    entity(t, "Place", "Georgia")  # the US state, same name
+    entity(t, "State", "Russia")
+    entity(t, "Organization", "Russia Today", "Russia")  # an alias equal to another entity's name
+    g = entity_graph(store_of(t))
+    assert find_entity(g, "Georgia") == entity_iri("State", "Georgia")
+    assert find_entity(g, "russia") == entity_iri("State", "Russia")
+    assert find_entity(g, "Russia Today") == entity_iri("Organization", "Russia Today")
+
+
+def test_metwith_both_ways_is_one_double_arrow(store):
+    g = entity_graph(store)
+    met = [e for e in _edge_groups(g) if e[2] == "metWith"]
+    assert len(met) == 1 and met[0][3] == "both"
+
+
+def big_store(n: int = 200) -> OxigraphStore:
+    """A hub state with n - 1 people affiliated with it; the first ten also met the next one."""
+    t: list = []
+    hub = entity(t, "State", "Hubland")
+    people = [entity(t, "Person", f"Person {i:03d}") for i in range(n - 1)]
+    t += [(p, tkg("affiliatedWith"), hub) for p in people]
+    t += [(people[i], tkg("metWith"), people[i + 1]) for i in range(10)]
+    return store_of(t)
+
+
+def test_cap_at_max_nodes(tmp_path):
+    store = big_store(200)
+    out = tmp_path / "big.png"
+    result = render(store, out)
+    assert result.capped and result.nodes == 150
+    assert result.message == "showing 150 of 200 nodes; use --focus/--relation/--max-nodes"
+    assert_png(out, 100)
+    g, _, capped, message = select(entity_graph(store), max_nodes=20)
+    assert capped and g.number_of_nodes() == 20 and message.startswith("showing 20 of 200 nodes")
+    assert not select(entity_graph(store), max_nodes=200)[2]
+
+
+def test_cap_keeps_focus_and_highest_degree():
+    g, centre, capped, _ = select(entity_graph(big_store(200)), focus="Person 150", depth=2, max_nodes=12)
+    assert capped and g.number_of_nodes() == 12
+    assert centre in g and g.nodes[centre]["label"] == "Person 150"
+    # Besides the focus: the hub and the people with an extra metWith edge (degree 2 or 3).
+    labels = {d["label"] for _, d in g.nodes(data=True)}
+    assert "Hubland" in labels and {f"Person {i:03d}" for i in range(10)} <= labels
+
+
+def test_empty_store_still_writes_png(tmp_path):
+    out = tmp_path / "empty.png"
+    result = render(OxigraphStore(None), out)
+    assert (result.nodes, result.edges, result.capped) == (0, 0, False)
+    assert result.message == "no entities to draw"
+    assert_png(out, 5)
+
+
+def test_same_picture_whatever_the_hash_seed(tmp_path):
+    """Set order changes with PYTHONHASHSEED; the layout must not."""
+    script = (
+        "import sys, hashlib, pathlib\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import tests.test_render as t\n"
+        "from graph.render import render\n"
+        "p = pathlib.Path(sys.argv[2])\n"
+        "render(t.big_store(40), p, focus='Person 003', depth=2)\n"
+        "print(hashlib.sha256(p.read_bytes()).hexdigest())\n"
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    digests = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", script, root, str(tmp_path / f"s{seed}.png")],
+                             capture_output=True, text=True, env=env, check=True)
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_import_does_not_load_pyplot():
+    code = "import sys, graph.render, graph.timeline; print('matplotlib.pyplot' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
