@@ -117,7 +117,8 @@ def _resolve(m: re.Match, pub: date | None) -> str | None:
         if word == "yesterday":
             return (pub - timedelta(days=1)).isoformat()
         target = WEEKDAYS.index(g["weekday"].lower())
-        back = (pub.weekday() - target) % 7 or 7
+        # Wire copy names the day of publication by its weekday ("entered into force on Wednesday").
+        back = (pub.weekday() - target) % 7
         return (pub - timedelta(days=back)).isoformat()
     if month is None:
         return str(year) if year else None

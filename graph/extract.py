@@ -23,7 +23,7 @@ class Extraction:
 def extract_parsed(document: Document, doc) -> Extraction:
     """Extract from a document already parsed by spaCy."""
     mentions = find_mentions(document.text, doc)
-    res = resolve(mentions)
+    res = resolve(mentions, document.text)
     rel = extract_relations(doc, mentions, res, document.published)
     return Extraction(document, mentions, res, rel)
 

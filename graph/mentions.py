@@ -111,20 +111,25 @@ def _patterns() -> dict[str, re.Pattern]:
     cap = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’&]*)(?:[-–][A-Za-z][\w'’]*)*"
     connector = r"(?:\s+|,\s+|\s+(?:and|of|the|on|in|for|to|against|between)\s+(?:the\s+)?)"
     name_words = rf"{cap}(?:{connector}{cap})*"
-    types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum of Understanding|" \
+    types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum(?: of Understanding)?|" \
             r"Statute|Compact|Concordat|Armistice"
     treaty = re.compile(
         rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
         rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
         rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention)\b"
-        rf"(?P<post>\s+(?:on|of|for|against)\s+(?:the\s+|a\s+)?{name_words})?"
+        # "Protocol to the North Atlantic Treaty on the Accession of …" is one name.
+        rf"(?P<post>(?:\s+(?:on|of|for|against)|(?<=Protocol)\s+to)\s+(?:the\s+|a\s+)?{name_words})?"
     )
     article = re.compile(
         r"\b(?:(?:[Pp]aragraph|[Pp]ara\.?|[Cc]lause)\s+(?P<para>\d+)\s+of\s+)?(?:Article|Art\.|article)\s+"
-        r"(?P<num>\d+[a-z]?|[IVXLC]+\b)(?:\s*\((?P<para2>\d+)\))?"
+        r"(?P<num>\d+(?:\.\d+)*[a-z]?|[IVXLC]+\b)(?:\s*\((?P<para2>\d+)\))?"
     )
     anaphor = re.compile(
-        r"\b(?:[Tt]he|[Tt]his|[Oo]ur|[Tt]hat|[Ii]ts)\s+(?P<word>treaty|pact|agreement|accord|deal|document|"
+        # Up to two modifiers tell treaties apart: "the boundary agreement", "the 1974 agreement".
+        r"\b(?:[Tt]he|[Tt]his|[Oo]ur|[Tt]hat|[Ii]ts)\s+"
+        r"(?P<mods>(?:(?!(?:the|a|an|this|that|its|our|their|same|new|whole|entire)\b)"
+        r"(?:1[6-9]\d\d|20\d\d|[a-z][a-z-]{2,})\s+){0,2})"
+        r"(?P<word>treaty|pact|agreement|accord|deal|document|"
         r"convention|charter|protocol)\b(?!\s+(?:on|of|between)\s+[a-zA-Z])"
     )
     gaz_states = re.compile(rf"(?<![\w.-])(?:{_alternation(g.states)})(?![\w-]|\.\w)")
@@ -315,6 +320,11 @@ def _trim_post(post: str) -> str:
     return post
 
 
+# "an agreement of great importance", "a pact on life support": qualities and idioms, not subjects.
+_NOT_A_SUBJECT = {"importance", "significance", "value", "interest", "concern", "support", "hold", "ice", "track",
+                  "paper", "course", "note", "substance", "sort", "kind", "type"}
+
+
 def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
     """Lower-case treaty names with a subject: "a treaty on a comprehensive strategic partnership"."""
     out = []
@@ -325,7 +335,7 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
             if prep.dep_ != "prep" or prep.lower_ not in {"on", "of"}:
                 continue
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is None or pobj.pos_ not in {"NOUN", "PROPN"}:
+            if pobj is None or pobj.pos_ not in {"NOUN", "PROPN"} or pobj.lemma_ in _NOT_A_SUBJECT:
                 continue
             mods = [c for c in pobj.lefts if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN"}]
             if not mods or not all(t.is_lower for t in [pobj, *mods]):
@@ -373,7 +383,7 @@ def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
         if any(t.start <= m.start() < t.end for t in taken):
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
-                           anaphor=True, extra={"type": m.group("word")}))
+                           anaphor=True, extra={"type": m.group("word"), "mods": m.group("mods").split()}))
     return out
 
 

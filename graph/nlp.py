@@ -45,7 +45,8 @@ def _newline_boundaries(doc):
     return doc
 
 
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[»”\"')\]]*|\n|$)")
+# A period after a lone capital ("U.S.", "J. Smith") or inside a token ("34.7") does not end a sentence.
+_SENTENCE = re.compile(r"(?:[^\n.!?]|(?<=\b[A-Z])\.|\.(?=\w))*(?:[.!?]+[»”\"')\]]*|\n|$)")
 _WORTH = re.compile(
     r"\d|[«»“”\"]|\b(?:treat|pact|accord|agreement|convention|charter|protocol|article|sign|ratif|force|effect|visit|"
     r"arriv|met\b|meet|talks|invok|accede|accession|withdr|suspend|denounc|replac|supersed|parliament|"

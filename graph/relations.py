@@ -109,6 +109,9 @@ class _Context:
                 p = self.cataphor(t) or self.person_before(t.idx)
                 if p is not None:
                     seen.setdefault(p.iri, p)
+            if _is_pair_of_people(t) and (classes is None or "Person" in classes):
+                for p in self.persons_before(t.idx, 2):
+                    seen.setdefault(p.iri, p)
         return list(seen.values())
 
     def ents_in_span(self, start: int, end: int, classes=None) -> list[Entity]:
@@ -161,6 +164,34 @@ class _Context:
         ents = self.ents_in_tokens([subj], {"Person"}) if subj.lower_ not in {"he", "she"} else []
         return ents[0] if ents else None
 
+    def treaty_before(self, pos: int) -> Entity | None:
+        """Antecedent of "it" for a treaty: the treaty the paragraph last had as a subject, else the
+        one it named last, else the document's main treaty."""
+        para = self.text.rfind("\n", 0, pos) + 1
+        subject = named = None
+        for m in self.mentions:
+            if m.cls != "Treaty" or not (para <= m.start and m.end <= pos):
+                continue
+            e = self.res.entity(m)
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
+                subject = (m.start, e) if subject is None or m.start > subject[0] else subject
+            named = (m.start, e) if named is None or m.start > named[0] else named
+        if subject is not None:
+            return subject[1]
+        return named[1] if named is not None else self.res.main_treaty
+
+    def persons_before(self, pos: int, n: int) -> list[Entity]:
+        """The last ``n`` different persons named before ``pos`` ("the two leaders")."""
+        seen: dict[str, Entity] = {}
+        for m in sorted(self.mentions, key=lambda m: -m.start):
+            e = self.res.entity(m)
+            if m.end <= pos and pos - m.end < 1500 and e is not None and e.cls == "Person":
+                seen.setdefault(e.iri, e)
+                if len(seen) == n:
+                    break
+        return list(seen.values()) if len(seen) == n else []
+
     def person_before(self, pos: int) -> Entity | None:
         """Antecedent of "he"/"she": the nearest person named before, within about three sentences."""
         best = None
@@ -185,6 +216,14 @@ class _Context:
         if after:
             return after[0][2]
         return min(found, key=lambda d: min(abs(d[0] - rel), abs(d[1] - rel)))[2]
+
+
+_PAIR_NOUNS = {"leaders", "men", "ministers", "presidents", "premiers", "heads", "statesmen", "women", "leaders'"}
+
+
+def _is_pair_of_people(t) -> bool:
+    """"the two leaders", "both ministers", "the two foreign ministers": two people named just before."""
+    return t.lower_ in _PAIR_NOUNS and any(c.lower_ in {"two", "both"} for c in t.children)
 
 
 def _subtree(tok):
@@ -352,18 +391,29 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         if not treaties and kind in {"Signing", "Withdrawal"}:
             treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
                                            for t in c.subtree], {"Treaty"})
-        if not treaties and ctx.res.main_treaty is not None and any(
-                c.dep_ in {"dobj", "nsubjpass"} and c.lower_ == "it" for c in tok.children):
-            treaties = [ctx.res.main_treaty]  # "India ratified it": the treaty the document is about
+        before = ctx.text[sent.start:tok.idx]
+        objs_words = {c.lemma_.lower() for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}}
+        # "signed the law", "signed it into law", "endorsed it" after "passed the bill": a law, not a treaty.
+        law = bool(objs_words & _LAW_WORDS) or any(
+            c.dep_ == "prep" and c.lower_ == "into" and any(p.lemma_ == "law" for p in c.children)
+            for c in tok.children)
+        if not treaties and "it" in objs_words:
+            if re.search(r"\b(?:bill|law|legislation|decree)s?\b", before, re.I):
+                law = True
+            else:
+                # "India ratified it": the treaty the paragraph is about.
+                treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
+        if law and not treaties:
+            if re.search(r"\b(?:suspen|withdr|denunc|denounc|terminat|exit)", before, re.I):
+                continue  # a law suspending or leaving a treaty is not a step towards it
+            if kind in {"Signing", "Ratification"}:
+                kind = "Ratification"  # signing or passing the ratification law ratifies
+                treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
+        elif kind == "Signing" and law:
+            kind = "Ratification"
         if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
                 and not treaties:
             continue
-        objs_words = {t.lemma_.lower() for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}
-                      for t in [c]}
-        if kind == "Signing" and objs_words & _LAW_WORDS:
-            kind = "Ratification"  # a head of state signing the ratification law ratifies
-            if not treaties and ctx.res.main_treaty is not None:
-                treaties = [ctx.res.main_treaty]
         if not treaties:
             # "the State Duma ratified the document" without a treaty in sight names nothing.
             continue
@@ -399,9 +449,8 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: _Context
                                    for t in c.subtree], {"Treaty"})
     if not treaties:
         treaties = [e for e in ctx.ents_in_span(sent.start, sent.end, {"Treaty"})][:1]
-    if not treaties and ctx.res.main_treaty is not None and any(
-            c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "it" for c in verb.children):
-        treaties = [ctx.res.main_treaty]
+    if not treaties and any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "it" for c in verb.children):
+        treaties = [t for t in [ctx.treaty_before(verb.idx)] if t is not None]
     if not treaties:
         return
     status = status_of(verb)
@@ -448,6 +497,11 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
             continue
         objs = _treaty_objects(tok, ctx)
         subj = _subjects(tok, ctx, {"Treaty"})
+        head = tok
+        while head.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in head.children):
+            head = head.head
+        if not subj and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children):
+            subj = [t for t in [ctx.treaty_before(head.idx)] if t is not None]  # "It replaced the 1991 treaty"
         if tok.dep_ == "relcl":
             subj = ctx.ents_in_tokens([tok.head], {"Treaty"})
         passive = any(c.dep_ == "nsubjpass" for c in tok.children)
@@ -460,6 +514,23 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                 if s.iri != o.iri:
                     out.events.append(Event("Replacement", status, sent, f"verb-{tok.lemma_}", treaty=s,
                                             others=[o]))
+
+
+def _follow_ups(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out: RelationResult) -> None:
+    """"The Senate ratified it in December, the Duma followed a month later": the same act by another."""
+    for tok in span:
+        if tok.lemma_ != "follow" or tok.pos_ != "VERB" or any(
+                c.dep_ == "dobj" and c.lemma_ != "suit" for c in tok.children):
+            continue
+        agents = _subjects(tok, ctx)
+        earlier = [e for e in out.events if e.kind in {"Ratification", "Signing", "Accession"}
+                   and e.status == "asserted" and e.treaty is not None
+                   and (e.sentence.start == sent.start or (prev is not None and e.sentence.start == prev.start))
+                   and e.sentence.start <= tok.idx]
+        if agents and earlier:
+            ev = earlier[-1]
+            out.events.append(Event(ev.kind, status_of(tok), sent, "follow-up", agents=agents, treaty=ev.treaty,
+                                    date=ctx.date_near(sent, tok.idx)))
 
 
 def _objects_by_agent(tok, ctx) -> list[Entity]:
@@ -774,9 +845,9 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                 inner_of = t.lower_ in {"of", "for"} and i - 2 >= span.start and ctx.doc[i - 2].is_title \
                     and ctx.doc[i].is_title
                 if not inner_of and (t.is_punct and t.text not in {".", "'", "’", "-"} or t.pos_ in {
-                        "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM"}):
+                        "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}):
                     break
-                if t.is_lower and t.lower_ not in title_words:
+                if t.is_lower and t.lower_ not in title_words and t.lower_ not in {"'s", "’s"}:
                     break
                 i -= 1
             cstart = ctx.doc[i].idx if i < first.start else m.start
@@ -803,13 +874,28 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
         app = apposition.match(post)
         if app:
             a0 = m.end + app.start("a")
-            for e in ctx.ents_in_span(a0, a0 + len(app.group("a")), {"State", "Organization"}):
+            a_text = app.group("a")
+            # "X, Canadian Prime Minister Y and …": a title followed by another person is that person's.
+            other = next((p.start for p in persons if a0 <= p.start < a0 + len(a_text)), None)
+            if other is not None:
+                head = ctx.text[a0:other]
+                cut = max(head.rfind(","), head.rfind(" and "))
+                a_text = head[:cut] if cut > 0 and has_title.search(head[:cut]) else ""
+            for e in ctx.ents_in_span(a0, a0 + len(a_text), {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "apposition", o=e))
-            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", app.group("a")):
+            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", a_text):
                 state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
                 if state and _state_entity(ctx, state):
                     out.facts.append(Fact(person, "affiliatedWith", sent, "apposition-demonym",
                                           o=_state_entity(ctx, state)))
+        # 4. "the al-Qaeda network led by X", "a delegation headed by X": the body X leads.
+        led = re.search(r"\b(?:led|headed|chaired|run|founded)\s+by\s+(?:[\w.'’-]+\s+){0,4}$",
+                        ctx.text[max(sent.start, m.start - 60):m.start])
+        if led:
+            end = m.start - len(led.group(0))
+            bodies = ctx.ents_in_span(max(sent.start, end - 60), end, {"Organization"})
+            if bodies:
+                out.facts.append(Fact(person, "affiliatedWith", sent, "led-by", o=bodies[-1]))
         # 3. "Professor X of Korea University", "X of the Foreign Ministry".
         of = re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?", post)
         if of:
@@ -890,6 +976,7 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
         _visits(sent, span, ctx, out)
         _meetings(sent, span, ctx, out)
         _parties(sent, span, ctx, out)
+        _follow_ups(sent, span, prev, ctx, out)
         prev = sent
     qs = quotes(ctx)
     plain = [s for s, _ in sents]

@@ -49,8 +49,8 @@ def _label(text: str) -> str:
     return fold(text).strip(" ,.;:")
 
 
-def resolve(mentions: list[Mention]) -> Resolution:
-    """Group a document's mentions into entities."""
+def resolve(mentions: list[Mention], text: str = "") -> Resolution:
+    """Group a document's mentions into entities (``text`` lets anaphors see sentences and paragraphs)."""
     g = gazetteer()
     by_key: dict[tuple[str, str], Entity] = {}
     of: dict[int, Entity] = {}
@@ -97,7 +97,7 @@ def resolve(mentions: list[Mention]) -> Resolution:
     main = _main_treaty(treaty_ents)
     for m in mentions:
         if m.cls == "Treaty" and m.key is None:
-            ent = _anaphor_target(m, treaty_ents, main, of, mentions)
+            ent = _anaphor_target(m, treaty_ents, main, of, mentions, text)
             if ent is not None:
                 if not m.source == "treaty-anaphor":
                     add(m, ent)  # "the Russian-North Korean treaty" is a name users search for
@@ -116,6 +116,13 @@ def resolve(mentions: list[Mention]) -> Resolution:
                        and x.start < m.start and of.get(id(x.treaty)) is not None]
             if earlier:
                 owner = of[id(max(earlier, key=lambda x: x.start).treaty)]
+        if owner is None:
+            # Otherwise the treaty the paragraph was last speaking of ("… the protocol. … Article 25").
+            para = text.rfind("\n", 0, m.start) + 1
+            before = [x for x in mentions if x.cls == "Treaty" and para <= x.start and x.end <= m.start
+                      and of.get(id(x)) is not None]
+            if before:
+                owner = of[id(max(before, key=lambda x: x.start))]
         owner = owner or main
         key = f"{owner.key if owner else 'unknown'}#{m.number}"
         ent = by_key.get(("Article", key))
@@ -191,11 +198,18 @@ def _treaty_target(m: Mention, by_key) -> Entity | None:
                     acr in {_initials(other[:-1]), _initials(other)}:
                 return e
     type_word = m.key.split()[-1]
+    # "Strategic Partnership Treaty" shortens "Comprehensive Strategic Partnership Treaty", keeping its
+    # word order; "Strategic Arms Reduction Treaty" is not "Further Reduction … Strategic Offensive Arms Treaty".
     candidates = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[-1] == type_word
-                  and words < set(e.key.split()) and len(words) >= 2]
+                  and words < set(e.key.split()) and len(words) >= 2 and _in_order(m.key.split(), e.key.split())]
     if len(candidates) == 1:
         return candidates[0]
     return None
+
+
+def _in_order(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
 
 
 def _main_treaty(treaties: list[Entity]) -> Entity | None:
@@ -206,19 +220,48 @@ def _main_treaty(treaties: list[Entity]) -> Entity | None:
     return max(treaties, key=lambda e: (counts[e.key], -e.first))
 
 
-def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of, mentions) -> Entity | None:
+def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of, mentions,
+                   text: str = "") -> Entity | None:
+    """The treaty "the treaty", "the Finnish protocol" or "the 1974 agreement" points at.
+
+    Candidates are narrowed by the parties or modifiers the phrase names and by its type word; among
+    several, one named earlier in the same sentence wins, then the document's main treaty, then the
+    one named last.
+    """
+    word = m.extra.get("type")
+    cands = list(treaties)
     if m.parties:
         wanted = set(m.parties)
         matching = [e for e in treaties if e.parties and wanted <= e.parties]
-        if len(matching) == 1:
-            return matching[0]
+        if not matching:
+            # "the Finnish protocol": a treaty whose name carries the state ("… Accession of Finland").
+            names = [normalize_key(p) for p in wanted]
+            matching = [e for e in treaties if all(n in e.key for n in names)]
+        if not matching:
+            return main
+        cands = matching
+    mods = [w for w in m.extra.get("mods", []) if w not in _GENERIC_MODS]
+    if mods:
+        years = {x.extra.get("year") for x in mentions if x.cls == "Treaty" and x.key}
+        matching = [e for e in cands if any(w in e.key.split() or (w.isdigit() and w in years and any(
+            x.extra.get("year") == w for x in e.mentions)) for w in mods)]
+        cands = matching or cands
+    typed = [e for e in cands if e.key.split()[-1] == word]
+    cands = typed or cands
+    if len(cands) == 1:
+        return cands[0]
+    named = [x for x in mentions if x.cls == "Treaty" and x.key and x.end <= m.start and of.get(id(x)) in cands]
+    sentence_start = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1 if text else m.start
+    same_sentence = [x for x in named if x.start >= sentence_start]
+    if same_sentence:
+        return of[id(max(same_sentence, key=lambda x: x.end))]
+    if main is not None and main in cands:
         return main
-    word = m.extra.get("type")
-    # "the agreement" right after "the Paris Agreement" is that agreement, not the document's main one.
-    recent = [x for x in mentions if x.cls == "Treaty" and x.key and x.end <= m.start
-              and m.start - x.end < 400 and normalize_key(x.extra.get("type", "")) == word]
-    if recent and word not in {"document", "deal"}:
-        ent = of.get(id(max(recent, key=lambda x: x.end)))
-        if ent is not None:
-            return ent
+    if named:
+        return of[id(max(named, key=lambda x: x.end))]
     return main
+
+
+# Modifiers that describe any treaty and so cannot tell one from another.
+_GENERIC_MODS = {"bilateral", "landmark", "historic", "proposed", "draft", "original", "current", "former", "old",
+                 "final", "key", "international", "multilateral", "trilateral", "existing", "latest", "last"}
