@@ -181,6 +181,22 @@ class _Context:
             return subject[1]
         return named[1] if named is not None else self.res.main_treaty
 
+    def body_for(self, word: str, pos: int) -> Entity | None:
+        """The organisation "the alliance" / "the bloc" stands for: the most named fitting one before."""
+        counts: dict[str, list] = {}
+        for m in self.mentions:
+            e = self.res.entity(m)
+            if m.end <= pos and e is not None and e.cls == "Organization" and any(
+                    k in e.key for k in _COLLECTIVE_NAMES[word]):
+                counts.setdefault(e.iri, [0, e])[0] += 1
+        return max(counts.values(), key=lambda c: c[0])[1] if counts else None
+
+    def article_before(self, pos: int) -> Entity | None:
+        """The article named last before ``pos`` in the same or the previous paragraph."""
+        para = self.text.rfind("\n", 0, max(0, self.text.rfind("\n", 0, pos) - 1)) + 1
+        found = [m for m in self.mentions if m.cls == "Article" and para <= m.start and m.end <= pos]
+        return self.res.entity(max(found, key=lambda m: m.start)) if found else None
+
     def persons_before(self, pos: int, n: int) -> list[Entity]:
         """The last ``n`` different persons named before ``pos`` ("the two leaders")."""
         seen: dict[str, Entity] = {}
@@ -221,6 +237,13 @@ class _Context:
 _PAIR_NOUNS = {"leaders", "men", "ministers", "presidents", "premiers", "heads", "statesmen", "women", "leaders'"}
 
 
+# "The alliance invoked …": a collective noun for the organisation the document keeps naming.
+_COLLECTIVE = {"alliance", "bloc", "organisation", "organization", "union", "grouping"}
+_COLLECTIVE_NAMES = {"alliance": ("treaty organization", "alliance", "pact"), "bloc": ("union", "community",
+                     "association", "organization", "cooperation"), "union": ("union",), "grouping": ("",),
+                     "organisation": ("organisation", "organization"), "organization": ("organisation", "organization")}
+
+
 def _is_pair_of_people(t) -> bool:
     """"the two leaders", "both ministers", "the two foreign ministers": two people named just before."""
     return t.lower_ in _PAIR_NOUNS and any(c.lower_ in {"two", "both"} for c in t.children)
@@ -235,12 +258,18 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
     conjoined to or complements ("X arrived and met Y", "X agreed to sign")."""
     for c in verb.children:
         if c.dep_ == "agent":
-            return ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)], classes)
+            # "signed by U.S. President X": X signed; the state only describes him.
+            found = {e.iri: e for p in c.children for e in _subject_entities(p, ctx, classes)}
+            return list(found.values()) or ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)],
+                                                              classes)
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
         return []  # "the treaty was ratified" names no one
     head = verb
     for _ in range(4):
         subjects = [c for c in head.children if c.dep_ == "nsubj"]
+        if head.dep_ == "relcl" and all(c.lower_ in {"who", "which", "that"} for c in subjects):
+            # "Modi, who arrived in Dhaka": the relative pronoun stands for the noun the clause hangs on.
+            return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
         for c in subjects:
             found = _subject_entities(c, ctx, classes)
             if found or c is subjects[-1]:
@@ -262,6 +291,10 @@ def _subject_entities(tok, ctx: _Context, classes) -> list[Entity]:
                      if any((e := ctx.res.entity(m)) is not None and e.cls == "Person" for m in ms)}
     found: dict[str, Entity] = {}
     for t in _subject_tokens(tok):
+        if t.lower_ in _COLLECTIVE and "Organization" in classes and any(d.lower_ == "the" for d in t.children):
+            body = ctx.body_for(t.lower_, t.idx)
+            if body is not None:
+                found.setdefault(body.iri, body)
         if t.lower_ in {"he", "she"} and "Person" in classes:
             p = ctx.cataphor(t) or ctx.person_before(t.idx)
             if p is not None:
@@ -497,6 +530,8 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
             continue
         objs = _treaty_objects(tok, ctx)
         subj = _subjects(tok, ctx, {"Treaty"})
+        if not subj and tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            subj = _subjects(tok.head, ctx, {"Treaty"})  # "X entered into force, replacing Y"
         head = tok
         while head.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in head.children):
             head = head.head
@@ -540,10 +575,18 @@ def _objects_by_agent(tok, ctx) -> list[Entity]:
 _INVOKE_VERBS = {"invoke", "cite", "trigger", "activate", "rely", "apply", "use", "enact"}
 
 
+# Verbs whose "to"-complement happened when they did: "prompted X to ask", "forced Y to invoke".
+_IMPLICATIVE = {"prompt", "force", "lead", "cause", "push", "compel", "drive", "spur", "manage"}
+
+
 def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
     for tok in span:
         if tok.lemma_ in _INVOKE_VERBS and tok.pos_ == "VERB":
             objs = _objects(tok, ctx, {"Article", "Treaty"})
+            if not objs and any(c.dep_ == "dobj" and c.lemma_ in {"clause", "article", "provision"} and any(
+                    d.lower_ in {"the", "that", "this"} for d in c.children) for c in tok.children):
+                # "invoked the clause": the article the text was just speaking of.
+                objs = [a for a in [ctx.article_before(tok.idx)] if a is not None]
             arts = [o for o in objs if o.cls == "Article"] or objs
             if tok.lemma_ in {"apply", "use"}:
                 arts = [o for o in arts if o.cls == "Article"]
@@ -564,12 +607,18 @@ def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
         while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
             verb = verb.head
         agents = _subjects(verb, ctx)
+        if not agents and verb.dep_ == "xcomp":
+            # "prompted Poland and Estonia to ask for consultations under Article 4": the object asks.
+            agents = ctx.ents_in_tokens([t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree],
+                                        ACTORS)
         if not agents or any(e.cls == "Article" for e in agents):
             continue
+        status = status_of(verb)
+        if verb.dep_ == "xcomp" and verb.head.lemma_ in _IMPLICATIVE:
+            status = status_of(verb.head)  # "prompted X to ask": X did ask
         for a in arts:
             if a is not None:
-                out.events.append(Event("Invocation", status_of(verb), sent, "under-article", agents=agents,
-                                        treaty=a))
+                out.events.append(Event("Invocation", status, sent, "under-article", agents=agents, treaty=a))
 
 
 def _article_references(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
@@ -609,7 +658,11 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
             preps = _VISIT_VERBS[tok.lemma_]
             heads = [c for c in tok.children if c.dep_ == "dobj" and "dobj" in preps]
             heads += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
-                      for p in c.children if p.dep_ == "pobj"]
+                      for cc in [c, *c.conjuncts] for p in cc.children if p.dep_ == "pobj"]
+            # "flew to Cairo and then on to Jerusalem": a conjoined "on to" names another stop.
+            heads += [p for c in tok.children if c.dep_ in {"conj", "advmod", "prep"} for pp in c.subtree
+                      if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head is not tok for p in pp.children
+                      if p.dep_ == "pobj" and "to" in preps]
             dests = []
             for h in heads:
                 # "visited the X Republic in Y's Far East": the place visited (the head, its conjuncts and
@@ -624,7 +677,7 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
             dests = ctx.ents_in_tokens(toks, places)
             agents = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree],
                                         {"Person"})
-            agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+            agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"by", "of"}
                                           for t in c.subtree], {"Person"})
             if not agents and tok.head.lemma_ in {"pay", "make", "conduct", "begin", "start", "end"}:
                 agents = _subjects(tok.head, ctx, {"Person"})
