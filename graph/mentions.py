@@ -129,8 +129,8 @@ def _patterns() -> dict[str, re.Pattern]:
         r"\b(?:[Tt]he|[Tt]his|[Oo]ur|[Tt]hat|[Ii]ts)\s+"
         r"(?P<mods>(?:(?!(?:the|a|an|this|that|its|our|their|same|new|whole|entire)\b)"
         r"(?:1[6-9]\d\d|20\d\d|[a-z][a-z-]{2,})\s+){0,2})"
-        r"(?P<word>treaty|pact|agreement|accord|deal|document|"
-        r"convention|charter|protocol)\b(?!\s+(?:on|of|between)\s+[a-zA-Z])"
+        r"(?P<word>(?i:treaty|pact|agreement|accord|deal|document|"
+        r"convention|charter|protocol))\b(?!\s+(?:on|of|between)\s+[a-zA-Z])"
     )
     gaz_states = re.compile(rf"(?<![\w.-])(?:{_alternation(g.states)})(?![\w-]|\.\w)")
     gaz_orgs = re.compile(rf"(?<![\w.-])(?:{_alternation(g.orgs)})(?![\w-])")
@@ -268,7 +268,7 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
         parties, name_pre = _split_parties(pre)
         lower_type = typ.islower()
         post = _trim_post(post)
-        if lower_type and not post and not parties and not name_pre:
+        if not post and not parties and not name_pre:
             continue  # a bare "treaty": an anaphor, handled separately
         if lower_type and not parties and not name_pre and post:
             # "a treaty on a comprehensive strategic partnership" style is handled with spaCy below.
@@ -383,7 +383,7 @@ def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
         if any(t.start <= m.start() < t.end for t in taken):
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
-                           anaphor=True, extra={"type": m.group("word"), "mods": m.group("mods").split()}))
+                           anaphor=True, extra={"type": m.group("word").lower(), "mods": m.group("mods").split()}))
     return out
 
 

@@ -848,15 +848,40 @@ def _clauses(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> N
         if len(text) < 15:
             continue
         out.clauses.append(Clause(art, text, sent))
-        for ref in ctx.ents_in_span(clause[0], clause[1], {"Article", "Treaty"}):
-            if ref.iri != art.iri and ref.iri != (art.treaty.iri if art.treaty else None):
-                out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref))
-        for x in ctx.mentions:
-            if x.cls == "Article" and clause[0] <= x.start < clause[1]:
-                ref = ctx.res.entity(x)
-                if ref is not None and ref.treaty is not None and ref.treaty.iri != (art.treaty.iri if art.treaty
-                                                                                       else None):
-                    out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref.treaty))
+        _clause_references(ctx, art, sent, clause, out)
+    # "The same article obliges …", "Paragraph 5 of that article provides that, subject to Article 103 …"
+    for m in re.finditer(r"\b(?:[Pp]aragraph\s+\d+\s+of\s+)?(?:[Tt]he\s+same|[Tt]hat|[Tt]his)\s+article\s+"
+                         r"(?:also\s+)?(?:states?|stipulates?|provides?|says|obliges|requires|commits|declares|"
+                         r"specifies|guarantees|prohibits|bans|allows|permits|gives|grants)\b(?:\s+that)?[\s,:]*",
+                         ctx.text):
+        art = ctx.article_before(m.start())
+        sent = next((s for s in sents if s.start <= m.start() < s.end), None)
+        if art is not None and sent is not None:
+            out.clauses.append(Clause(art, ctx.text[m.end():sent.end].strip(" .«»“”\""), sent))
+            _clause_references(ctx, art, sent, (m.end(), sent.end), out)
+
+
+def _clause_references(ctx: _Context, art: Entity, sent: Sentence, clause: tuple[int, int],
+                       out: RelationResult) -> None:
+    """What a clause's text refers to. A paragraph that opens by paraphrasing an article keeps
+    paraphrasing it, so references later in that paragraph are the article's too."""
+    start, end = clause
+    para_start = ctx.text.rfind("\n", 0, sent.start) + 1
+    if not ctx.text[para_start:sent.start].strip():
+        para_end = ctx.text.find("\n", end)
+        para_end = para_end if para_end != -1 else len(ctx.text)
+        # … up to a sentence that turns to another article.
+        other = re.search(r"[.!?»”]\s+(?:Article|Paragraph|Art\.)\s", ctx.text[end - 1:para_end])
+        end = end - 1 + other.start() + 1 if other else para_end
+    own_treaty = art.treaty.iri if art.treaty else None
+    for ref in ctx.ents_in_span(start, end, {"Article", "Treaty"}):
+        if ref.iri not in {art.iri, own_treaty}:
+            out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref))
+    for x in ctx.mentions:
+        if x.cls == "Article" and start <= x.start < end:
+            ref = ctx.res.entity(x)
+            if ref is not None and ref.treaty is not None and ref.treaty.iri != own_treaty:
+                out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref.treaty))
 
 
 def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> None:
