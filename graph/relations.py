@@ -920,8 +920,8 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             while i > span.start:
                 t = ctx.doc[i - 1]
                 # "Secretary of State", "Minister for Trade": a preposition between capitals is inside a title.
-                inner_of = t.lower_ in {"of", "for"} and i - 2 >= span.start and ctx.doc[i - 2].is_title \
-                    and ctx.doc[i].is_title
+                inner_of = i - 2 >= span.start and ctx.doc[i - 2].is_title and ctx.doc[i].is_title and (
+                    t.lower_ in {"of", "for"} or t.lower_ == "and" and ctx.doc[i - 2].lower_ in title_words)
                 if not inner_of and (t.is_punct and t.text not in {".", "'", "’", "-"} or t.pos_ in {
                         "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}):
                     break
@@ -1060,8 +1060,55 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
     plain = [s for s, _ in sents]
     _clauses(ctx, plain, out, qs)
     _quote_invocations(ctx, plain, out, qs)
+    _bare_titles(ctx, out)
     _facts_from_events(out, res, ctx, plain)
     return out
+
+
+_BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b(?:the|and|by|with|under|former|then)\s+)"
+                         r"(?P<t>President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|Foreign Minister|"
+                         r"Defen[cs]e Minister|Secretary of State)\s+$")
+
+
+def _bare_titles(ctx: _Context, out: RelationResult) -> None:
+    """"President X" with no country named: the state acting in the same sentence.
+
+    Only for persons with no state found otherwise, and only a state that is a subject or object in
+    that sentence ("… President X has said that Syria will honour …"), not one it deals with ("talks
+    with Beijing") or one that titles someone else there. An unqualified "Secretary of State" is the
+    American office.
+    """
+    known = {f.s.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None and f.o.cls == "State"}
+    for m in ctx.mentions:
+        person = ctx.res.entity(m)
+        if person is None or person.cls != "Person" or person.iri in known:
+            continue
+        line_start = ctx.text.rfind("\n", 0, m.start) + 1
+        title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
+        if not title:
+            continue
+        sent_start = max(ctx.text.rfind(". ", line_start, m.start) + 2, line_start)
+        sent_end = ctx.text.find(". ", m.end)
+        sent_end = sent_end if sent_end != -1 else len(ctx.text)
+        sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
+        if title.group("t") == "Secretary of State":
+            state = _state_entity(ctx, "United States")
+        else:
+            others = {f.o.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None
+                      and f.sentence.start <= m.start <= f.sentence.end and f.s.iri != person.iri}
+            counts: dict[str, list] = {}
+            for x in ctx.mentions:
+                e = ctx.res.entity(x)
+                if not sent_start <= x.start < sent_end or e is None or e.cls != "State" or e.iri in others:
+                    continue
+                tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
+                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
+                    counts.setdefault(e.iri, [0, -abs(x.start - m.start), e])
+                    counts[e.iri][0] += 1
+            state = max(counts.values(), key=lambda c: (c[0], c[1]))[2] if counts else None
+        if state is not None:
+            known.add(person.iri)
+            out.facts.append(Fact(person, "affiliatedWith", sent, "bare-title", o=state))
 
 
 def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sents: list[Sentence]) -> None:

@@ -298,23 +298,56 @@ def _spread(pos: np.ndarray, boxes: np.ndarray, edges: list[tuple[int, int]], ga
     return pos
 
 
-def _stress(dist: np.ndarray, start: np.ndarray, rounds: int = 300) -> np.ndarray:
+def _shortest_paths(n: int, pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """All-pairs shortest path lengths (Floyd-Warshall, one vectorised step per node)."""
+    dist = np.full((n, n), np.inf)
+    np.fill_diagonal(dist, 0.0)
+    if len(pairs):
+        np.minimum.at(dist, (pairs[:, 0], pairs[:, 1]), lengths)
+        np.minimum.at(dist, (pairs[:, 1], pairs[:, 0]), lengths)
+    for k in range(n):
+        np.minimum(dist, dist[:, k, None] + dist[None, k, :], out=dist)
+    return dist
+
+
+def _classical_mds(dist: np.ndarray) -> np.ndarray:
+    """Positions whose distances best match ``dist`` in the least-squares sense of Torgerson's classical
+    scaling: a deterministic start for stress majorization, better than a random or spring one."""
+    n = len(dist)
+    sq = dist ** 2
+    centred = -0.5 * (sq - sq.mean(0)[None, :] - sq.mean(1)[:, None] + sq.mean())
+    values, vectors = np.linalg.eigh(centred)
+    x = vectors[:, [-1, -2]] * np.sqrt(np.maximum(values[[-1, -2]], 0.0))
+    # An eigenvector's sign is arbitrary: pick the one that makes its largest entry positive.
+    signs = np.sign(x[np.abs(x).argmax(0), [0, 1]])
+    x *= np.where(signs == 0, 1.0, signs)
+    # A small fixed nudge, so that a start on a line (two eigenvalues alike or zero) can still unfold.
+    scale = max(float(dist.max()), 1e-6)
+    return x + 1e-3 * scale * np.random.default_rng(7).standard_normal((n, 2))
+
+
+def _stress(dist: np.ndarray, start: np.ndarray, rounds: int = 200, tol: float = 2e-3) -> np.ndarray:
     """Stress majorization (SMACOF), the energy Kamada-Kawai minimises: distances in the drawing
     follow the lengths of shortest paths, which spreads nodes more evenly than a spring layout."""
     n = len(dist)
     mask = ~np.eye(n, dtype=bool)
     weight = np.zeros_like(dist)
     weight[mask] = dist[mask] ** -2.0
-    lap = -weight.copy()
-    lap[np.diag_indices(n)] = weight.sum(1)
-    lap_inv = np.linalg.pinv(lap)
-    x = start.copy()
+    lap = np.diag(weight.sum(1)) - weight
+    # The Laplacian is singular (moving every node alike changes nothing); adding 1/n to every entry makes
+    # it invertible and gives the pseudo-inverse's answer on centred right-hand sides, as B(x) x is.
+    lap_inv = np.linalg.inv(lap + 1.0 / n)
+    target = weight * dist
+    x = start - start.mean(0)
+    diagonal = np.diag_indices(n)
     for _ in range(rounds):
-        now = np.linalg.norm(x[:, None, :] - x[None, :, :], axis=2)
-        b = np.where(mask, -weight * dist / np.maximum(now, 1e-9), 0.0)
-        b[np.diag_indices(n)] = -b.sum(1)
+        diff = x[:, None, :] - x[None, :, :]
+        now = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        b = -target / np.maximum(now, 1e-9)
+        b[diagonal] = 0.0
+        b[diagonal] = -b.sum(1)
         new = lap_inv @ (b @ x)
-        if np.abs(new - x).max() < 1e-3:
+        if np.abs(new - x).max() < tol:
             return new
         x = new
     return x
@@ -327,38 +360,31 @@ def _component_layout(g: nx.Graph, nodes: list[str], boxes: dict, edge_text: dic
     """
     if len(nodes) == 1:
         return {nodes[0]: np.zeros(2)}
+    # Sorted nodes and edges: a subgraph view iterates a set, whose order changes from run to run.
     order = sorted(nodes)
     index = {x: i for i, x in enumerate(order)}
-    # A graph built in sorted order: a subgraph view iterates a set, whose order changes from run to run,
-    # and the seeded spring layout would then start from a different place each time.
-    sub = nx.Graph()
-    sub.add_nodes_from(order)
-    sub.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in g.subgraph(nodes).edges()))
-    raw = nx.spring_layout(sub, seed=7, iterations=100)
-    x = np.array([raw[n] for n in order], dtype=float)
+    pairs = sorted((min(u, v), max(u, v)) for u, v in g.subgraph(nodes).edges())
+    edges = np.array([(index[u], index[v]) for u, v in pairs], dtype=int).reshape(-1, 2)
     if len(nodes) <= STRESS_MAX:
         # Wide labels ask for long edges: each edge is as long as the room its two labels need.
-        lengths = nx.Graph()
-        lengths.add_nodes_from(order)
-        degree = dict(sub.degree())
-        for u, v in sub.edges():
-            # A hub's neighbours sit on a ring around it, which must be long enough for all their labels.
-            ring = 0.045 * min(max(degree[u], degree[v]), 30)
-            room = 0.3 * (boxes[u][0] + boxes[v][0]) + 0.4 * edge_text.get(frozenset((u, v)), 0.0)
-            lengths.add_edge(u, v, length=EDGE_LEN + room + ring)
-        dist = np.zeros((len(order), len(order)))
-        for u, row in nx.all_pairs_dijkstra_path_length(lengths, weight="length"):
-            for v, d in row.items():
-                dist[index[u], index[v]] = d
-        # Bring the spring layout to the size of the distances, then let stress majorization refine it.
-        now = np.linalg.norm(x[:, None] - x[None], axis=2)
-        x *= (dist * now).sum() / max((now * now).sum(), 1e-9)
-        x = _stress(dist, x)
+        degree = np.bincount(edges.ravel(), minlength=len(order))
+        width = np.array([boxes[n][0] for n in order])
+        # A hub's neighbours sit on a ring around it, which must be long enough for all their labels.
+        ring = 0.045 * np.minimum(np.maximum(degree[edges[:, 0]], degree[edges[:, 1]]), 30)
+        text = np.array([edge_text.get(frozenset(p), 0.0) for p in pairs])
+        room = 0.3 * (width[edges[:, 0]] + width[edges[:, 1]]) + 0.4 * text
+        dist = _shortest_paths(len(order), edges, EDGE_LEN + room + ring)
+        # Classical scaling for a start, then stress majorization to refine it.
+        x = _stress(dist, _classical_mds(dist))
     else:
-        now = [np.linalg.norm(x[index[u]] - x[index[v]]) for u, v in sub.edges()]
+        sub = nx.Graph()
+        sub.add_nodes_from(order)
+        sub.add_edges_from(pairs)
+        raw = nx.spring_layout(sub, seed=7, iterations=100)
+        x = np.array([raw[n] for n in order], dtype=float)
+        now = np.linalg.norm(x[edges[:, 0]] - x[edges[:, 1]], axis=1)
         x *= EDGE_LEN * 1.5 / max(float(np.median(now)), 1e-6)
-    edges = [(index[u], index[v]) for u, v in sub.edges()]
-    x = _spread(x, np.array([boxes[n] for n in order]), edges)
+    x = _spread(x, np.array([boxes[n] for n in order]), [tuple(e) for e in edges.tolist()])
     return {n: x[index[n]] for n in order}
 
 
