@@ -116,7 +116,7 @@ def _patterns() -> dict[str, re.Pattern]:
     treaty = re.compile(
         rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
         rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
-        rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention)\b"
+        rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention|protocol)\b"
         # "Protocol to the North Atlantic Treaty on the Accession of …" is one name.
         rf"(?P<post>(?:\s+(?:on|of|for|against)|(?<=Protocol)\s+to)\s+(?:the\s+|a\s+)?{name_words})?"
     )
@@ -380,7 +380,7 @@ def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
 def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
     out = []
     for m in _patterns()["anaphor"].finditer(text):
-        if any(t.start <= m.start() < t.end for t in taken):
+        if any(t.start < m.end() and m.start() < t.end for t in taken):
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
                            anaphor=True, extra={"type": m.group("word").lower(), "mods": m.group("mods").split()}))

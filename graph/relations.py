@@ -291,6 +291,9 @@ def _subject_entities(tok, ctx: _Context, classes) -> list[Entity]:
                      if any((e := ctx.res.entity(m)) is not None and e.cls == "Person" for m in ms)}
     found: dict[str, Entity] = {}
     for t in _subject_tokens(tok):
+        if _is_pair_of_people(t) and "Person" in classes:
+            for p in ctx.persons_before(t.idx, 2):
+                found.setdefault(p.iri, p)
         if t.lower_ in _COLLECTIVE and "Organization" in classes and any(d.lower_ == "the" for d in t.children):
             body = ctx.body_for(t.lower_, t.idx)
             if body is not None:

@@ -211,3 +211,96 @@ def test_description_refers_back_to_person():
     ex = run("Brazilian President Luiz Inacio Lula da Silva travelled widely. Later the Brazilian president "
              "met with Narendra Modi.")
     assert ("Luiz Inacio Lula da Silva", "Narendra Modi") in facts(ex, "metWith")
+
+
+# --------------------------------------------------------------------------- anaphors, follow-ups, clauses
+
+def test_demonym_protocol_points_at_the_protocol_naming_that_state():
+    ex = run("The Protocol to the Antarctic Treaty on the Accession of the Republic of Chile was opened. "
+             "The Peruvian parliament ratified the Chilean protocol on March 2.")
+    ratified = facts(ex, "ratified")
+    assert ratified and all(t.endswith("Protocol") and "Chile" in t for _, t in ratified)
+
+
+def test_the_treaty_prefers_the_main_treaty_over_one_named_in_passing():
+    ex = run("The Treaty of Tlatelolco bans nuclear weapons in Latin America. It was signed in 1967 and "
+             "replaced nothing.\nThe Treaty of Tlatelolco was followed by the Treaty of Rarotonga in 1985. "
+             "The treaty entered into force on April 25, 1969.")
+    assert ("Tlatelolco Treaty", "1969-04-25") in facts(ex, "entryIntoForceDate")
+
+
+def test_followed_repeats_the_act_for_another_body():
+    ex = run("The French Senate ratified the Lisbon Treaty in February 2008, and the Dutch Senate followed in July.")
+    assert {s for s, _ in facts(ex, "ratified")} >= {"French Senate", "Dutch Senate"}
+
+
+def test_object_of_a_causative_invokes_under_an_article():
+    ex = run("The border clash prompted Greece and Cyprus to request consultations under Article 4 of the "
+             "North Atlantic Treaty.")
+    assert {s for s, _ in facts(ex, "invokes")} == {"Greece", "Cyprus"}
+
+
+def test_a_plan_to_ask_under_an_article_is_not_an_invocation():
+    ex = run("Greece plans to request consultations under Article 4 of the North Atlantic Treaty.")
+    assert not facts(ex, "invokes")
+
+
+def test_signing_a_suspension_law_is_not_a_ratification():
+    ex = run("The Duma passed the suspension bill on the Open Skies Treaty, and the president signed the law "
+             "on Monday.")
+    assert not facts(ex, "ratified")
+    assert not facts(ex, "signed")
+
+
+def test_signing_the_ratification_law_ratifies():
+    ex = run("The protocol to the Kyoto Protocol was debated. President Vladimir Putin signed the ratification "
+             "law for the Kyoto Protocol in November 2004.")
+    assert ("Vladimir Putin", "Kyoto Protocol") in facts(ex, "ratified")
+    assert not facts(ex, "signed")
+
+
+def test_the_two_leaders_are_the_two_people_named_last():
+    ex = run("Chancellor Konrad Adenauer met President Charles de Gaulle in Paris. The two leaders signed the "
+             "Elysee Treaty on January 22, 1963.")
+    assert {s for s, _ in facts(ex, "signed")} >= {"Konrad Adenauer", "Charles de Gaulle"}
+
+
+def test_same_article_clause_references_another_charter_article():
+    ex = run("Article 2 of the treaty states that the parties settle disputes peacefully. Paragraph 3 of the "
+             "same article provides that, subject to Article 103 of the Charter of the United Nations, the "
+             "obligations prevail.")
+    refs = facts(ex, "references")
+    assert ("Article 2", "Article 103") in refs
+
+
+def test_paragraph_paraphrasing_an_article_keeps_its_references():
+    ex = run("Article 5 says that an attack on one party is an attack on all.\nArticle 5 says that each ally "
+             "will help. Such help is an exercise of the right recognised by Article 51 of the Charter of the "
+             "United Nations.")
+    assert ("Article 5", "Article 51") in facts(ex, "references")
+
+
+def test_invoked_the_clause_means_the_article_just_described():
+    ex = run("Article XV of the Open Skies Treaty lets a party withdraw with six months' notice. Russia "
+             "invoked the clause on January 15.")
+    assert ("Russia", "Article 15") in facts(ex, "invokes")
+
+
+def test_unqualified_president_takes_the_state_acting_in_the_sentence():
+    ex = run("President Gustavo Petro said that Colombia will honour the accord.")
+    assert ("Gustavo Petro", "Colombia") in facts(ex, "affiliatedWith")
+
+
+def test_unqualified_president_does_not_take_a_state_he_deals_with():
+    ex = run("President Gustavo Petro is open to direct talks with Venezuela.")
+    assert not facts(ex, "affiliatedWith")
+
+
+def test_led_by_gives_the_leader_of_the_body():
+    ex = run("The attack was claimed by the Islamic State network led by Abu Bakr al-Baghdadi.")
+    assert any(s == "Abu Bakr al Baghdadi" or "Baghdadi" in s for s, _ in facts(ex, "affiliatedWith"))
+
+
+def test_weekday_of_publication_is_that_day():
+    ex = run("The Minamata Convention entered into force on Friday.", published=date(2017, 8, 18))
+    assert ("Minamata Convention", "2017-08-18") in facts(ex, "entryIntoForceDate")
