@@ -421,6 +421,19 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         display = clean_display(m.group(0))
         out.append(Mention(m.start(), m.end(), m.group(0), "Place", normalize_key(display), display,
                            "gazetteer-place"))
+    # Datelines shout their cities: "DHAKA, June 6 (wire) —", "WASHINGTON/OTTAWA, July 1 —".
+    for line in re.finditer(r"(?m)^(?P<d>[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*)(?=,|\s*\(|\s+[—–-])", text):
+        for part in re.finditer(r"[^/]+", line.group("d")):
+            name = part.group(0).strip()
+            start = line.start("d") + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
+            display = " ".join(w.capitalize() for w in name.lower().split())
+            folded = fold(display)
+            if folded in g.capitals or folded in g.regions or folded in g.buildings:
+                out.append(Mention(start, start + len(name), name, "Place", normalize_key(display), display,
+                                   "dateline"))
+            elif folded in g.states:
+                state = g.states[folded]
+                out.append(Mention(start, start + len(name), name, "State", normalize_key(state), state, "dateline"))
     return out
 
 
@@ -526,6 +539,8 @@ def _spacy_mentions(doc) -> list[Mention]:
             key = normalize_key(display)
             if cls == "Place" and _state_of(display):
                 continue
+            if cls == "Organization" and fold(display) in g.demonyms:
+                continue  # "Bangladeshi" alone is an adjective, not a body
             if not _plausible_person(doc.text, start, end, text, need_article=False):
                 continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
@@ -589,6 +604,14 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     for x in mentions:
         if x.extra.get("acronym"):
             defs.setdefault(x.extra["acronym"], x)
+    # "NAFTA" and "USMCA" spell out treaties the document names in full.
+    for x in mentions:
+        if x.cls == "Treaty" and x.key:
+            for surface in [x.text, *x.extra.get("aliases", [])]:
+                words = [w for w in re.split(r"[\s\-–]+", clean_display(surface)) if w[:1].isupper()]
+                acr = "".join(w[0] for w in words if not w.isdigit())
+                if len(acr) >= 3 and re.search(rf"(?<![\w.]){acr}(?![\w])", text):
+                    defs.setdefault(acr, x)
     out = []
     for acr, owner in defs.items():
         for m in re.finditer(rf"(?<![\w.]){re.escape(acr)}(?![\w])", text):
@@ -674,15 +697,34 @@ def _title_before() -> re.Pattern:
     return re.compile(rf"\b(?i:{titles})\s+$")
 
 
+# Words that make a name a place, in it ("Mischief Reef", "Lake Baikal") or right after it ("the Teesta river").
+_GEO_HEADS = {"reef", "shoal", "island", "islands", "islet", "atoll", "bay", "river", "strait", "sea", "lake", "valley",
+              "mountains", "mount", "cape", "peninsula", "desert", "canal", "gulf", "coast", "basin", "plateau",
+              "archipelago", "sound", "harbour", "harbor", "heights", "garden", "square", "base", "airbase"}
+_GEO_AFTER = re.compile(r"^\s+(?:river|island|islet|reef|shoal|atoll|strait|suburbs?|region|valley|enclaves?|"
+                        r"airbase|air\s+base|base|district|province|border\s+crossing|crossing|dam)\b")
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|visited|visiting|arrived\s+in|travelled\s+to|traveled\s+to|"
+                           r"flew\s+to)\s+$")
+
+
 def _retype(text: str, mentions: list[Mention]) -> None:
-    """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …")."""
+    """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …",
+    "Mischief Reef", "visited Perth")."""
     votes: dict[str, dict[str, int]] = {}
     for m in mentions:
         if not m.source.startswith("spacy"):
             continue
         before = text[max(0, m.start - 30):m.start]
         after = text[m.end:m.end + 40]
-        if m.cls == "Person" and _ORG_CUE.search(before):
+        words = m.text.lower().split()
+        if m.cls in {"Person", "Organization"} and (
+                words[-1] in _GEO_HEADS or words[0] in {"mount", "lake", "cape"} or _GEO_AFTER.match(after)
+                or m.cls == "Person" and len(words) <= 2 and _PLACE_BEFORE.search(before)
+                and not re.match(r"['’]s\b|,\s+(?:the\s+)?[a-z]", after)):
+            m.cls = "Place"
+            m.display = clean_display(m.text)
+            m.key = normalize_key(m.display)
+        elif m.cls == "Person" and _ORG_CUE.search(before):
             m.cls = "Organization"
             m.display = clean_display(m.text)
             m.key = normalize_key(m.display)

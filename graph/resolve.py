@@ -9,7 +9,7 @@ come from class and key alone, so every document (and worker) mints the same IRI
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from dataclasses import dataclass, field
 
 from .mentions import Mention, gazetteer, normalize_key
@@ -94,7 +94,7 @@ def resolve(mentions: list[Mention], text: str = "") -> Resolution:
             add(m, get(m.cls, m.key, m.display))
 
     treaty_ents = [e for e in by_key.values() if e.cls == "Treaty"]
-    main = _main_treaty(treaty_ents)
+    main = _main_treaty(treaty_ents, text)
     for m in mentions:
         if m.cls == "Treaty" and m.key is None:
             ent = _anaphor_target(m, treaty_ents, main, of, mentions, text)
@@ -212,12 +212,19 @@ def _in_order(short: list[str], long: list[str]) -> bool:
     return all(w in it for w in short)
 
 
-def _main_treaty(treaties: list[Entity]) -> Entity | None:
-    """The treaty the document is about: the most mentioned one (the earliest on ties)."""
+_PREDECESSOR_CUE = re.compile(r"(?:replac\w*|supersed\w*|successor\s+to|instead\s+of|than)\s+(?:the\s+)?$", re.I)
+
+
+def _main_treaty(treaties: list[Entity], text: str = "") -> Entity | None:
+    """The treaty the document is about: the most mentioned one (the earliest on ties), not counting
+    mentions of it as what another treaty replaces ("replacing NAFTA")."""
     if not treaties:
         return None
-    counts = Counter({e.key: len(e.mentions) for e in treaties})
-    return max(treaties, key=lambda e: (counts[e.key], -e.first))
+
+    def weight(e: Entity) -> int:
+        return sum(1 for m in e.mentions if not _PREDECESSOR_CUE.search(text[max(0, m.start - 30):m.start]))
+
+    return max(treaties, key=lambda e: (weight(e), -e.first))
 
 
 def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of, mentions,
