@@ -461,6 +461,12 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
                 display = f"{demonym} {display}"
                 start = m.start("dem")
                 surface = text[start:end]
+        of_state = re.match(r"^\s+of\s+(?:the\s+)?(?P<st>.+)$", tail)
+        if not dem and of_state and _state_of(of_state.group("st")):
+            # "National Assembly of Hungary" is the "Hungarian National Assembly" other sources write.
+            demonym = _demonym_for(_state_of(of_state.group("st")))
+            if demonym:
+                display = f"{demonym} {clean_display(name)}"
         if len(display.split()) == 1 and display in gazetteer().org_heads:
             continue  # a bare "Council" or "Ministry" names nothing
         if _state_of(surface) or _state_of(display):

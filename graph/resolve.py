@@ -204,6 +204,11 @@ def _treaty_target(m: Mention, by_key) -> Entity | None:
                   and words < set(e.key.split()) and len(words) >= 2 and _in_order(m.key.split(), e.key.split())]
     if len(candidates) == 1:
         return candidates[0]
+    # "the Reciprocal Access Agreement" after "the Japan-Australia Reciprocal Access Agreement" and before
+    # "the Japan-UK one": the one named first, when it was named before the short form.
+    earlier = [e for e in candidates if e.first < m.start]
+    if candidates and len(earlier) == 1 and not m.parties:
+        return earlier[0]
     return None
 
 
