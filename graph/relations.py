@@ -258,6 +258,13 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
     conjoined to or complements ("X arrived and met Y", "X agreed to sign")."""
     for c in verb.children:
         if c.dep_ == "agent":
+            # "signed by U.S. President X and Russian President Y in Prague": the people up to the next
+            # clause or circumstance, whatever the parse made of the list.
+            rest = ctx.text[c.idx:c.sent.end_char]
+            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|[;.]", rest)
+            people = ctx.ents_in_span(c.idx, c.idx + (cut.start() if cut else len(rest)), {"Person"})
+            if people and "Person" in classes:
+                return people
             # "signed by U.S. President X": X signed; the state only describes him.
             found = {e.iri: e for p in c.children for e in _subject_entities(p, ctx, classes)}
             return list(found.values()) or ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)],
@@ -420,9 +427,18 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             continue
         kind = LIFECYCLE[tok.lemma_]
         treaties = _treaty_objects(tok, ctx)
-        if not treaties and tok.dep_ in {"acl", "relcl"}:
-            # "the Treaty of Lisbon, signed by ... on 13 December 2007"
-            treaties = ctx.ents_in_tokens([tok.head], {"Treaty"})
+        rel = tok
+        while rel.dep_ == "conj" and rel.head is not rel:
+            rel = rel.head
+        if not treaties and rel.dep_ in {"acl", "relcl"}:
+            # "the Treaty of Lisbon, signed by ... on 13 December 2007"; "the Treaty of X between A and B,
+            # which A and B signed": up from the clause to the treaty it describes.
+            noun = rel.head
+            for _ in range(4):
+                treaties = ctx.ents_in_tokens([noun], {"Treaty"})
+                if treaties or noun.head is noun or rel.dep_ == "acl":
+                    break
+                noun = noun.head
         # "signed off on", "pulled out of": the treaty hangs off the particle's preposition.
         if not treaties and kind in {"Signing", "Withdrawal"}:
             treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
@@ -1115,12 +1131,15 @@ def _bare_titles(ctx: _Context, out: RelationResult) -> None:
 
 
 def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sents: list[Sentence]) -> None:
+    # "signed in 1996 but never ratified": a signatory that never ratified is not a party.
+    unratified = {(a.iri, ev.treaty.iri) for ev in out.events if ev.kind == "Ratification" and ev.status == "denied"
+                  and ev.treaty is not None for a in ev.agents}
     for ev in out.events:
         asserted = ev.status == "asserted"
         t = ev.treaty
         if ev.kind == "Signing" and t is not None:
             for a in ev.agents:
-                if a.cls == "State" and ev.status != "denied":
+                if a.cls == "State" and ev.status != "denied" and (a.iri, t.iri) not in unratified:
                     out.facts.append(Fact(a, "partyTo", ev.sentence, "signing-party", o=t))
                 if asserted and a.cls in {"Person", "State"}:
                     out.facts.append(Fact(a, "signed", ev.sentence, ev.rule, o=t))

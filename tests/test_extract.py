@@ -304,3 +304,24 @@ def test_led_by_gives_the_leader_of_the_body():
 def test_weekday_of_publication_is_that_day():
     ex = run("The Minamata Convention entered into force on Friday.", published=date(2017, 8, 18))
     assert ("Minamata Convention", "2017-08-18") in facts(ex, "entryIntoForceDate")
+
+
+def test_relative_clause_signers_of_a_treaty_named_with_its_parties():
+    ex = run("Officials cited the Treaty of Friendship between Finland and the Soviet Union, which President "
+             "Juho Paasikivi and Premier Joseph Stalin signed in Moscow on April 6, 1948.")
+    signers = {s for s, _ in facts(ex, "signed")}
+    assert {"Juho Paasikivi", "Joseph Stalin"} <= signers
+
+
+def test_a_signatory_that_never_ratified_is_not_a_party():
+    ex = run("The Rome Statute, which Germany ratified in 2000 and the United States signed in 2000 but never "
+             "ratified, created the court.")
+    assert ("Germany", "Rome Statute") in facts(ex, "ratified")
+    assert ("United States", "Rome Statute") not in facts(ex, "partyTo")
+    assert ("United States", "Rome Statute") not in facts(ex, "ratified")
+
+
+def test_every_signer_in_a_passive_list_is_found():
+    ex = run("The Treaty of Pelindaba was signed in Cairo on April 11, 1996 by Egyptian President Hosni Mubarak "
+             "and South African President Nelson Mandela.")
+    assert {s for s, _ in facts(ex, "signed")} >= {"Hosni Mubarak", "Nelson Mandela"}
