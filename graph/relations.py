@@ -421,6 +421,14 @@ LIFECYCLE = {
 _LAW_WORDS = {"law", "bill", "decree", "act", "legislation", "instrument", "instruments"}
 
 
+_TREATY_NOUNS = {"treaty", "agreement", "pact", "accord", "deal", "convention", "protocol"}
+
+
+def _in_lead(text: str, pos: int) -> bool:
+    """In the headline or the first paragraph after it."""
+    return sum(1 for line in text[:pos].split("\n") if line.strip()) <= 2
+
+
 def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
     for tok in span:
         if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in LIFECYCLE:
@@ -463,6 +471,11 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                 treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
         elif kind == "Signing" and law:
             kind = "Ratification"
+        if not treaties and ctx.res.main_treaty is not None and _in_lead(ctx.text, sent.start) and any(
+                c.dep_ == "dobj" and c.lemma_ in _TREATY_NOUNS and any(d.lower_ in {"a", "an"} for d in c.children)
+                for c in tok.children):
+            # The lead's "Egypt and Israel signed a peace treaty today" is the treaty the story is about.
+            treaties = [ctx.res.main_treaty]
         if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
                 and not treaties:
             continue

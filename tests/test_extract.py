@@ -325,3 +325,17 @@ def test_every_signer_in_a_passive_list_is_found():
     ex = run("The Treaty of Pelindaba was signed in Cairo on April 11, 1996 by Egyptian President Hosni Mubarak "
              "and South African President Nelson Mandela.")
     assert {s for s, _ in facts(ex, "signed")} >= {"Hosni Mubarak", "Nelson Mandela"}
+
+
+def test_an_indefinite_treaty_in_the_lead_is_the_story_s_treaty():
+    ex = run("Jordan and Israel sign peace\n\nAMMAN, Oct 26 (wire) — Jordan and Israel signed a peace treaty today "
+             "at the border crossing.\n\nThe Treaty of Peace between the Hashemite Kingdom of Jordan and the State "
+             "of Israel ends 46 years of war.", published=date(1994, 10, 26))
+    assert any(s == "Jordan" and "Peace" in t for s, t in facts(ex, "signed"))
+    assert any(v == "1994-10-26" for _, v in facts(ex, "signatureDate"))
+
+
+def test_an_indefinite_treaty_later_in_the_story_is_not_resolved():
+    ex = run("Peace talks\n\nThe Treaty of Peace between Jordan and Israel was signed in 1994.\n\nOther talks went "
+             "nowhere.\n\nSyria and Lebanon may one day sign a peace treaty, officials said.")
+    assert not any(s in {"Syria", "Lebanon"} for s, _ in facts(ex, "signed"))
