@@ -457,12 +457,13 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         law = bool(objs_words & _LAW_WORDS) or any(
             c.dep_ == "prep" and c.lower_ == "into" and any(p.lemma_ == "law" for p in c.children)
             for c in tok.children)
-        if not treaties and "it" in objs_words:
+        if "it" in objs_words:
             if re.search(r"\b(?:bill|law|legislation|decree)s?\b", before, re.I):
-                law = True
+                law = law or not treaties
             else:
-                # "India ratified it": the treaty the paragraph is about.
-                treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
+                # "India ratified it (together with the X treaty)": the treaty the paragraph is about.
+                it = ctx.treaty_before(tok.idx)
+                treaties = ([it] if it is not None else []) + [t for t in treaties if t is not it]
         if law and not treaties:
             if re.search(r"\b(?:suspen|withdr|denunc|denounc|terminat|exit)", before, re.I):
                 continue  # a law suspending or leaving a treaty is not a step towards it
@@ -548,6 +549,10 @@ def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
     if not agents:
         # "Foreign Minister X handed over his country's instrument": X acts for the state he serves.
         people = _subjects(tok, ctx, {"Person"})
+        if any(c.dep_ == "nsubj" for c in tok.children):
+            # "Minister X and Minister Y exchanged …": everyone named before the verb, however parsed.
+            clause = ctx.text.rfind("—", sent.start, tok.idx) + 1 or sent.start
+            people = list({p.iri: p for p in people + ctx.ents_in_span(clause, tok.idx, {"Person"})}.values())
         agents = [f.o for f in out.facts if f.p == "affiliatedWith" and f.s in people and f.o.cls == "State"]
         agents = list({a.iri: a for a in agents}.values())
     for treaty in treaties[:1]:
