@@ -51,6 +51,7 @@ class Event:
     date: str | None = None
     place: Entity | None = None
     speaker: Entity | None = None
+    at: int = -1  # where the trigger word is, when a rule needs to know what came first
 
 
 @dataclass
@@ -261,7 +262,8 @@ def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
             # "signed by U.S. President X and Russian President Y in Prague": the people up to the next
             # clause or circumstance, whatever the parse made of the list.
             rest = ctx.text[c.idx:c.sent.end_char]
-            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|[;.]", rest)
+            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)",
+                            rest)
             people = ctx.ents_in_span(c.idx, c.idx + (cut.start() if cut else len(rest)), {"Person"})
             if people and "Person" in classes:
                 return people
@@ -469,7 +471,12 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                 continue  # a law suspending or leaving a treaty is not a step towards it
             if kind in {"Signing", "Ratification"}:
                 kind = "Ratification"  # signing or passing the ratification law ratifies
-                treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
+                # … the treaty whose ratification the paragraph has been following, else the story's treaty.
+                para = ctx.text.rfind("\n", 0, tok.idx) + 1
+                steps = [e.treaty for e in out.events if e.kind == "Ratification" and e.treaty is not None
+                         and para <= e.sentence.start]
+                law_treaty = steps[-1] if steps else ctx.res.main_treaty or ctx.treaty_before(tok.idx)
+                treaties = [law_treaty] if law_treaty is not None else []
         elif kind == "Signing" and law:
             kind = "Ratification"
         if not treaties and ctx.res.main_treaty is not None and _in_lead(ctx.text, sent.start) and any(
@@ -492,7 +499,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             {"Place"})), None)
         for treaty in treaties:
             ev = Event(kind, status, sent, f"verb-{tok.lemma_}", agents=list(agents), treaty=treaty,
-                       date=ctx.date_near(sent, tok.idx), place=place)
+                       date=ctx.date_near(sent, tok.idx), place=place, at=tok.idx)
             out.events.append(ev)
 
 
@@ -598,7 +605,7 @@ def _follow_ups(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out:
         earlier = [e for e in out.events if e.kind in {"Ratification", "Signing", "Accession"}
                    and e.status == "asserted" and e.treaty is not None
                    and (e.sentence.start == sent.start or (prev is not None and e.sentence.start == prev.start))
-                   and e.sentence.start <= tok.idx]
+                   and e.at < tok.idx]
         if agents and earlier:
             ev = earlier[-1]
             out.events.append(Event(ev.kind, status_of(tok), sent, "follow-up", agents=agents, treaty=ev.treaty,
