@@ -29,7 +29,7 @@ class Mention:
     key: str | None  # canonical key; None for anaphors resolved later
     display: str  # the name to show (also the basis of the key)
     source: str  # which rule found it
-    parties: tuple[str, ...] = ()  # treaties: state keys named in the name ("DPRK-Russia Treaty")
+    parties: tuple[str, ...] = ()  # treaties: state keys named in the name ("Egypt-Israel Peace Treaty")
     number: str | None = None  # articles
     paragraph: str | None = None
     treaty: Mention | None = None  # articles: the treaty named after "of"
@@ -181,7 +181,7 @@ _PARTICLES = {"da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", 
 
 
 def person_display(name: str) -> str:
-    """Canonical person name: hyphenated given names split ("Kim Jong-un" -> "Kim Jong Un")."""
+    """Canonical person name: hyphenated given names split ("Moon Jae-in" -> "Moon Jae In")."""
     parts = [p for p in re.split(r"[\s\-‐‑]+", fold(name).strip()) if p]
     return " ".join(p if (p in _PARTICLES and i) else p[:1].upper() + p[1:] for i, p in enumerate(parts))
 
@@ -195,8 +195,7 @@ def clean_display(text: str) -> str:
 def treaty_canonical(display: str, parties: tuple[str, ...]) -> str:
     """Canonical treaty name: parties, content words and the type word, in a fixed form.
 
-    "Treaty on Comprehensive Strategic Partnership", "Comprehensive Strategic Partnership Treaty" and
-    "a treaty on a comprehensive strategic partnership" all become the same name, so every document
+    "Treaty on Open Skies", "Open Skies Treaty" and "a treaty on open skies" all become the same name, so every document
     that mentions the treaty mints the same IRI and the same preferred label.
     """
     g = gazetteer()
@@ -241,7 +240,7 @@ def _state_of(word: str) -> str | None:
 
 
 def _split_parties(pre: str) -> tuple[tuple[str, ...], str]:
-    """Split leading party names ("DPRK-Soviet", "Russia-North Korea", "US-Russian") off a treaty name."""
+    """Split leading party names ("Sino-Soviet", "India-Bangladesh", "US-Russian") off a treaty name."""
     pre = fold(pre).strip()
     if not pre:
         return (), ""
@@ -258,7 +257,7 @@ def _split_parties(pre: str) -> tuple[tuple[str, ...], str]:
 
 
 def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
-    """Named treaties ("the 1961 DPRK-Soviet Treaty of Friendship, …", "UN Charter", "New START treaty")."""
+    """Named treaties ("the 1950 Sino-Soviet Treaty of Friendship, …", "UN Charter", "New START treaty")."""
     out: list[Mention] = []
     for m in _patterns()["treaty"].finditer(text):
         pre, typ, post = m.group("pre") or "", m.group("type"), (m.group("post") or "")
@@ -285,7 +284,7 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
         year = m.group("year")
         display_core = clean_display(re.sub(r"^(?:1[6-9]\d\d|20\d\d)\s+", "", surface))
         if parties and not name_pre and not post and lower_type:
-            # Purely descriptive ("the Russian-North Korean treaty"): a reference, not a name.
+            # Purely descriptive ("the Egyptian-Israeli treaty"): a reference, not a name.
             out.append(Mention(start, end, surface, "Treaty", None, display_core, "treaty-parties",
                                parties=parties, anaphor=True, extra={"type": typ.lower()}))
             continue
@@ -394,7 +393,7 @@ _REGION_RE = re.compile(
 
 
 def _region_mentions(text: str) -> list[Mention]:
-    """"the Sakha (Yakutia) Republic", "Kursk region": named regions that are not states."""
+    """"the Tuva (Tyva) Republic", "Gilan province": named regions that are not states."""
     out = []
     for m in _REGION_RE.finditer(text):
         surface = re.sub(r"^(?:The|In|At|On|From|To|Of)\s+", "", m.group(0))
@@ -476,7 +475,7 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
         if m.group("acr"):
             mention.extra["acronym"] = m.group("acr")
         out.append(mention)
-        # "Central Committee of the Workers' Party of Korea" also names the party itself.
+        # "Central Committee of the Communist Party of China" also names the party itself.
         if tail and depth < 2:
             tail_start = start + len(name)
             out.extend(_org_mentions(text[tail_start:end], offset + tail_start, depth + 1))
@@ -597,7 +596,7 @@ def _initials(name: str) -> str:
 
 
 def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"Workers' Party of Korea (WPK)" defines WPK: later bare "WPK" mentions name the same thing."""
+    """"Palestine Liberation Organization (PLO)" defines PLO: later bare "PLO" mentions name the same thing."""
     defs: dict[str, Mention] = {}
     for m in _patterns()["acronym_def"].finditer(text):
         acr = m.group("acr")

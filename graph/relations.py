@@ -125,7 +125,7 @@ class _Context:
         return list(out.values())
 
     def _descriptions(self) -> list[Mention]:
-        """"the North Korean leader" after "North Korean leader Kim Jong Un": a mention of that person.
+        """"the Cuban leader" after "Cuban leader Fidel Castro": a mention of that person.
 
         Only descriptions that one person in the document was introduced with are resolved.
         """
@@ -333,7 +333,7 @@ def _qualifies_person(t, person_tokens: set[int]) -> bool:
 
 
 def _subject_tokens(tok):
-    # The subject's own words and its conjuncts ("Russia and North Korea"), not relative clauses.
+    # The subject's own words and its conjuncts ("Egypt and Israel"), not relative clauses.
     out = []
     for t in tok.subtree:
         if any(a.dep_ in {"relcl", "acl", "appos"} and a in tok.subtree and t in a.subtree and a is not tok
@@ -488,7 +488,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                 and not treaties:
             continue
         if not treaties:
-            # "the State Duma ratified the document" without a treaty in sight names nothing.
+            # "the Knesset ratified the document" without a treaty in sight names nothing.
             continue
         agents = _subjects(tok, ctx)
         if kind == "Withdrawal" and tok.lemma_ == "terminate":
@@ -783,7 +783,7 @@ def _meetings(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
 
 
 def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
-    """"the treaty between Russia and North Korea", "X became a party to the treaty"."""
+    """"the treaty between Egypt and Israel", "X became a party to the treaty"."""
     for tm in [m for m in ctx.mentions if m.cls == "Treaty" and sent.start <= m.start < sent.end]:
         tail = ctx.text[tm.end:sent.end]
         m = re.match(r"\s*(?:,\s*)?(?:signed\s+|concluded\s+)?between\s+(?:the\s+)?", tail)
@@ -991,7 +991,7 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             base = m.start - len(pre) + pre_app.start("x")
             for e in ctx.ents_in_span(base, base + len(pre_app.group("x")), {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "title-apposition-before", o=e))
-        # 2. Apposition after the name: "X, general secretary of the WPK and chairman of …".
+        # 2. Apposition after the name: "X, general secretary of the CPC and chairman of …".
         post = ctx.text[m.end:sent.end]
         app = apposition.match(post)
         if app:
@@ -1037,10 +1037,10 @@ def _titles_alternation() -> str:
 def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     titles = _titles_alternation()
     has_title = re.compile(rf"\b(?:{titles})\b", re.I)
-    # "the leader of the DPRK, Comrade X"
+    # "the leader of the PLO, Chairman X"
     title_of_before = re.compile(rf"\b(?:{titles})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$",
                                  re.I)
-    # "X, general secretary of the WPK and chairman of the SAC"
+    # "X, general secretary of the CPC and chairman of the CMC"
     apposition = re.compile(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
                             rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles})\b[^;:«“,]*)", re.I)
     return has_title, title_of_before, apposition
@@ -1048,7 +1048,7 @@ def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 @functools.lru_cache(maxsize=1)
 def _description_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """"North Korean leader X" introduces a description; "the North Korean leader" uses it."""
+    """"Cuban leader X" introduces a description; "the Cuban leader" uses it."""
     dem = "|".join(re.escape(d) for d in sorted(gazetteer().demonyms, key=len, reverse=True))
     titles = _titles_alternation()
     intro = re.compile(rf"(?P<d>{dem})\s+(?P<t>{titles})\s+$", re.I)
@@ -1201,7 +1201,7 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sent
         elif ev.kind == "Meeting" and asserted:
             for a, o in zip(ev.agents, ev.others, strict=False):
                 out.facts.append(Fact(a, "metWith", ev.sentence, ev.rule, o=o))
-    # Treaty names that name their parties ("the DPRK-Russia Treaty of ...").
+    # Treaty names that name their parties ("the India-Bangladesh Land Boundary Agreement").
     for e in res.entities:
         if e.cls != "Treaty":
             continue

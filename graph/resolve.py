@@ -3,7 +3,7 @@
 Mentions with the same class and canonical key are one entity. On top of that: surname-only
 person mentions join the full name they abbreviate, short organisation names join the one longer
 name they are part of, shorter treaty names join the treaty they abbreviate, and "the treaty" /
-"the document" / "the Russian-Korean pact" point at the treaty the document is about. Entity IRIs
+"the document" / "the Egyptian-Israeli pact" point at the treaty the document is about. Entity IRIs
 come from class and key alone, so every document (and worker) mints the same IRI.
 """
 
@@ -100,7 +100,7 @@ def resolve(mentions: list[Mention], text: str = "") -> Resolution:
             ent = _anaphor_target(m, treaty_ents, main, of, mentions, text)
             if ent is not None:
                 if not m.source == "treaty-anaphor":
-                    add(m, ent)  # "the Russian-North Korean treaty" is a name users search for
+                    add(m, ent)  # "the Egyptian-Israeli treaty" is a name users search for
                 else:
                     of[id(m)] = ent
                     ent.mentions.append(m)
@@ -152,7 +152,7 @@ def _person_target(m: Mention, by_key) -> Entity | None:
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
-        # "Kim" next to "Kim Jong Un" and "Kim Jong Il": the one mentioned last before it.
+        # "Bush" next to "George W. Bush" and "Jeb Bush": the one mentioned last before it.
         before = [e for e in candidates if any(x.start < m.start for x in e.mentions)]
         if before:
             return max(before, key=lambda e: max(x.start for x in e.mentions if x.start < m.start))
@@ -162,9 +162,9 @@ def _person_target(m: Mention, by_key) -> Entity | None:
 def _org_target(m: Mention, by_key) -> Entity | None:
     """The longer organisation name a short one abbreviates.
 
-    "Security Council" abbreviates "Security Council of the Russian Federation" and "Defense Ministry"
-    abbreviates "South Korean Defense Ministry"; "Workers' Party of Korea" does not abbreviate
-    "Central Committee of the Workers' Party of Korea", which is another body.
+    "National Assembly" abbreviates "National Assembly of Hungary" and "Defense Ministry"
+    abbreviates "Japanese Defense Ministry"; "Communist Party of China" does not abbreviate
+    "Central Committee of the Communist Party of China", which is another body.
     """
     g = gazetteer()
     words = m.key.split()
@@ -198,7 +198,7 @@ def _treaty_target(m: Mention, by_key) -> Entity | None:
                     acr in {_initials(other[:-1]), _initials(other)}:
                 return e
     type_word = m.key.split()[-1]
-    # "Strategic Partnership Treaty" shortens "Comprehensive Strategic Partnership Treaty", keeping its
+    # "Test-Ban Treaty" shortens "Comprehensive Nuclear-Test-Ban Treaty", keeping its
     # word order; "Strategic Arms Reduction Treaty" is not "Further Reduction … Strategic Offensive Arms Treaty".
     candidates = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[-1] == type_word
                   and words < set(e.key.split()) and len(words) >= 2 and _in_order(m.key.split(), e.key.split())]
