@@ -112,7 +112,7 @@ def _patterns() -> dict[str, re.Pattern]:
     connector = r"(?:\s+|,\s+|\s+(?:and|of|the|on|in|for|to|against|between)\s+(?:the\s+)?)"
     name_words = rf"{cap}(?:{connector}{cap})*"
     types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum(?: of Understanding)?|" \
-            r"Statute|Compact|Concordat|Armistice"
+            r"Plan of Action|Statute|Compact|Concordat|Armistice"
     treaty = re.compile(
         rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
         rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
@@ -309,7 +309,8 @@ def _trim_post(post: str) -> str:
     if words and words.group(1) == "on":
         rest = fold(words.group(2))
         g = gazetteer()
-        if any(rest.startswith(x) for x in g.buildings | set(g.capitals) | set(g.states) | g.regions):
+        if any(rest == x or rest.startswith(x + " ") or rest.startswith(x + ",")
+               for x in g.buildings | set(g.capitals) | set(g.states) | g.regions):
             return ""  # "the treaty on the White House lawn": a place, not a subject
     # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
     post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
@@ -373,6 +374,31 @@ def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
         mention = Mention(m.start(), end, m.group(0), "Article", None, display, "article",
                           number=num, paragraph=para, treaty=owner)
         out.append(mention)
+    # Agreements numbered by paragraph, not article ("paragraph 36 of the JCPOA"): the paragraph is the clause.
+    acronyms = {}
+    for t in treaties:
+        defined = re.match(r"\s*\((?P<acr>[A-Z][A-Za-z]{1,8})\)", text[t.end:])
+        if defined:
+            acronyms[defined.group("acr")] = t
+    for m in re.finditer(r"\b[Pp]aragraphs?\s+(?P<num>\d+)\s+of\s+(?:the\s+)?(?P<rest>\S+)", text):
+        if any(a.start <= m.start() < a.end for a in out):
+            continue
+        after = m.start("rest")
+        owner = next((t for t in treaties if t.start <= after < t.end or t.start == after), None)
+        owner = owner or acronyms.get(m.group("rest").rstrip(".,;:"))
+        if owner is None:
+            continue
+        num = m.group("num")
+        out.append(Mention(m.start(), m.start("rest") - 1, m.group(0)[:m.start("rest") - m.start()].rstrip(),
+                           "Article", None, f"Paragraph {num}", "paragraph", number=num, treaty=owner))
+    owners = {id(a.treaty): a.treaty for a in out if a.source == "paragraph"}
+    if len(owners) == 1:
+        # Once the document numbers that agreement by paragraph, a bare "paragraph 36" is one of them.
+        owner = next(iter(owners.values()))
+        for m in re.finditer(r"\b[Pp]aragraph\s+(?P<num>\d+)\b(?!\s+of\b)", text):
+            if not any(a.start <= m.start() < a.end for a in out):
+                out.append(Mention(m.start(), m.end(), m.group(0), "Article", None, f"Paragraph {m.group('num')}",
+                                   "paragraph", number=m.group("num"), treaty=owner))
     return out
 
 
@@ -511,6 +537,7 @@ def _spacy_mentions(doc) -> list[Mention]:
         if lead:
             start += lead.end()
             text = text[lead.end():]
+        text = re.sub(r"\s*\([^)]*$", "", text)  # "Campaign to Abolish Nuclear Weapons (ICAN"
         text = re.sub(r"['’]s?$", "", text).rstrip(" .,;:")
         if not text or not re.search(r"[A-Z]", text[:1]):
             continue
@@ -526,8 +553,10 @@ def _spacy_mentions(doc) -> list[Mention]:
                 cls = "Person"
         if cls == "Person":
             text, start, title = _strip_titles(text, start)
-            if not text:
-                continue
+            if not text or all(w.lower() in g.titles or w.lower() in _TITLE_WORDS for w in text.split()):
+                continue  # "Crown Prince" alone is a title, not a name
+            if re.match(r"[ \t]*:", doc.text[start + len(text):]) and doc.text[:start].rstrip(" \t")[-1:] in {"", "\n"}:
+                continue  # "Explainer: …" heads a story
             # spaCy cuts "Sung-wook" after "Sung": take the rest of a hyphenated name.
             rest = re.match(r"[-‐‑][a-z]+\b", doc.text[start + len(text):])
             if rest:
@@ -550,6 +579,10 @@ def _spacy_mentions(doc) -> list[Mention]:
                 continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
     return out
+
+
+_TITLE_WORDS = {"crown", "prince", "princess", "king", "queen", "emir", "sheikh", "sultan", "president", "minister",
+                "prime", "chancellor", "premier", "secretary", "general", "ambassador", "envoy", "speaker"}
 
 
 def _plausible_person(full: str, start: int, end: int, name: str, need_article: bool = True) -> bool:

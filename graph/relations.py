@@ -786,11 +786,14 @@ def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
     """"the treaty between Egypt and Israel", "X became a party to the treaty"."""
     for tm in [m for m in ctx.mentions if m.cls == "Treaty" and sent.start <= m.start < sent.end]:
         tail = ctx.text[tm.end:sent.end]
-        m = re.match(r"\s*(?:,\s*)?(?:signed\s+|concluded\s+)?between\s+(?:the\s+)?", tail)
+        # "the treaty between A and B", "the ANZUS Treaty, the 1951 pact between A, B and C"
+        m = re.match(r"\s*(?:,\s*(?:the|a)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|pact|agreement|accord|deal|"
+                     r"alliance|convention)\s+)?(?:,\s*)?(?:signed\s+|concluded\s+)?between\s+(?:the\s+)?", tail)
         if not m:
             continue
         start = tm.end + m.end()
-        seg = re.match(r"[^,;.()«»]*", ctx.text[start:sent.end]).group(0)
+        # "A, B and C": a comma before another capitalised name continues the list.
+        seg = re.match(r"(?:[^,;.()«»]|,\s*(?=(?:and\s+)?(?:the\s+)?[A-Z]))*", ctx.text[start:sent.end]).group(0)
         seg = re.split(r"\s+(?:is|was|were|are|has|have|marks|will|would|that|which|in|on)\s", seg)[0]
         states = ctx.ents_in_span(start, start + len(seg), {"State"})
         treaty = ctx.res.entity(tm)
