@@ -263,10 +263,12 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of,
     if len(cands) == 1:
         return cands[0]
     named = [x for x in mentions if x.cls == "Treaty" and x.key and x.end <= m.start and of.get(id(x)) in cands]
-    sentence_start = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1 if text else m.start
-    same_sentence = [x for x in named if x.start >= sentence_start]
-    if same_sentence:
-        return of[id(max(same_sentence, key=lambda x: x.end))]
+    # The treaty the paragraph last named, unless it was named only as what another one replaced.
+    para_start = text.rfind("\n", 0, m.start) + 1 if text else m.start
+    in_para = [x for x in named if x.start >= para_start
+               and not _PREDECESSOR_CUE.search(text[max(0, x.start - 30):x.start])]
+    if in_para:
+        return of[id(max(in_para, key=lambda x: x.end))]
     if main is not None and main in cands:
         return main
     if named:
