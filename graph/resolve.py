@@ -237,8 +237,8 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of,
     """The treaty "the treaty", "the Finnish protocol" or "the 1974 agreement" points at.
 
     Candidates are narrowed by the parties or modifiers the phrase names and by its type word; among
-    several, one named earlier in the same sentence wins, then the document's main treaty, then the
-    one named last.
+    several, the one the paragraph named last wins (unless only as what another treaty replaced), then
+    the document's main treaty, then the one named last.
     """
     word = m.extra.get("type")
     cands = list(treaties)
