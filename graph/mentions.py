@@ -689,6 +689,14 @@ def find_mentions(text: str, doc) -> list[Mention]:
             chosen.append(m)
     chosen.extend(x for x in _acronym_mentions(text, chosen) if free(x, chosen))
     for m in _spacy_mentions(doc):
+        if m.cls == "Person":
+            # "Spokesman of the Ministry of Foreign Affairs Abbas Mousavi": the body's name ends before the person.
+            for x in [x for x in chosen if x.source == "org-pattern" and x.start < m.start < x.end <= m.end]:
+                cut = text[x.start:m.start].rstrip()
+                if len(cut.split()) >= 2:
+                    x.end, x.text = x.start + len(cut), cut
+                    x.display = clean_display(cut)
+                    x.key = normalize_key(x.display)
         if free(m, chosen) or (m.cls != "Person" and nested(m)):
             chosen.append(m)
     late = _acronym_mentions(text, chosen)

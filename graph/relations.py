@@ -967,8 +967,13 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             while i > span.start:
                 t = ctx.doc[i - 1]
                 # "Secretary of State", "Minister for Trade": a preposition between capitals is inside a title.
-                inner_of = i - 2 >= span.start and ctx.doc[i - 2].is_title and ctx.doc[i].is_title and (
+                after_title = ctx.doc[i].is_title or (ctx.doc[i].lower_ == "the" and i + 1 < len(ctx.doc)
+                                                      and ctx.doc[i + 1].is_title)
+                inner_of = i - 2 >= span.start and ctx.doc[i - 2].is_title and after_title and (
                     t.lower_ in {"of", "for"} or t.lower_ == "and" and ctx.doc[i - 2].lower_ in title_words)
+                # "Minister of Foreign Affairs of the Islamic Republic of Iran X"
+                inner_of = inner_of or (t.lower_ == "the" and i - 2 >= span.start and ctx.doc[i - 2].lower_ == "of"
+                                        and ctx.doc[i].is_title)
                 if not inner_of and (t.is_punct and t.text not in {".", "'", "’", "-"} or t.pos_ in {
                         "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}):
                     break
