@@ -312,6 +312,9 @@ def _trim_post(post: str) -> str:
         if any(rest == x or rest.startswith(x + " ") or rest.startswith(x + ",")
                for x in g.buildings | set(g.capitals) | set(g.states) | g.regions):
             return ""  # "the treaty on the White House lawn": a place, not a subject
+    # "the Treaty of Lisbon on October 10", "the Convention on Cluster Munitions in March": a date ends the name.
+    post = re.split(r"\s+(?:on|in|of)\s+(?=(?:January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)", post)[0]
     # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
     post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
     m = re.search(r"\s+between\s", post)

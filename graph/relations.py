@@ -455,6 +455,8 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                                            for t in c.subtree], {"Treaty"})
         before = ctx.text[sent.start:tok.idx]
         objs_words = {c.lemma_.lower() for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}}
+        if kind == "Signing" and "ratification" in objs_words:
+            objs_words.add("law")  # "signed his country's ratification": the ratification act
         # "signed the law", "signed it into law", "endorsed it" after "passed the bill": a law, not a treaty.
         law = bool(objs_words & _LAW_WORDS) or any(
             c.dep_ == "prep" and c.lower_ == "into" and any(p.lemma_ == "law" for p in c.children)
@@ -484,6 +486,11 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
                 for c in tok.children):
             # The lead's "Egypt and Israel signed a peace treaty today" is the treaty the story is about.
             treaties = [ctx.res.main_treaty]
+        ordinal = tok.dep_ in {"acl", "relcl", "xcomp"} and re.search(
+            r"\b(?:became|was|were|is)\s+(?:the\s+)?(?:first|last|latest|second|third|\d+(?:st|nd|rd|th))\b",
+            before, re.I)
+        if ordinal and not treaties and kind == "Ratification" and not objs_words:
+            treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
         if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
                 and not treaties:
             continue
@@ -494,6 +501,12 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         if kind == "Withdrawal" and tok.lemma_ == "terminate":
             agents = [a for a in agents if a.cls != "Treaty"]
         status = status_of(tok)
+        if status == "planned" and ordinal:
+            status = "asserted"  # "became the last of the 27 states to ratify": it did ratify
+            verb = tok.head
+            while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+                verb = verb.head
+            agents = agents or _subjects(verb, ctx)
         place = next(iter(ctx.ents_in_tokens(
             [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} for t in c.subtree],
             {"Place"})), None)
@@ -788,7 +801,8 @@ def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
         tail = ctx.text[tm.end:sent.end]
         # "the treaty between A and B", "the ANZUS Treaty, the 1951 pact between A, B and C"
         m = re.match(r"\s*(?:,\s*(?:the|a)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|pact|agreement|accord|deal|"
-                     r"alliance|convention)\s+)?(?:,\s*)?(?:signed\s+|concluded\s+)?between\s+(?:the\s+)?", tail)
+                     r"alliance|convention)\s+)?(?:,\s*)?(?:(?:was\s+|were\s+)?(?:signed|concluded|agreed)\b"
+                     r"[^.;«»]{0,60}?\s+)?between\s+(?:the\s+)?", tail)
         if not m:
             continue
         start = tm.end + m.end()
@@ -1199,6 +1213,11 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sent
             for a in ev.agents:
                 if a.cls in ACTORS:
                     out.facts.append(Fact(a, "invokes", ev.sentence, ev.rule, o=t))
+                # A government's leader or minister invokes a clause for the state.
+                if a.cls == "Person":
+                    for f in [f for f in out.facts if f.p == "affiliatedWith" and f.s.iri == a.iri
+                              and f.o is not None and f.o.cls == "State"][:1]:
+                        out.facts.append(Fact(f.o, "invokes", ev.sentence, ev.rule + "-for-state", o=t))
         elif ev.kind == "Replacement" and t is not None and asserted:
             for o in ev.others:
                 out.facts.append(Fact(t, "replaces", ev.sentence, ev.rule, o=o))

@@ -267,8 +267,11 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of,
     para_start = text.rfind("\n", 0, m.start) + 1 if text else m.start
     in_para = [x for x in named if x.start >= para_start
                and not _PREDECESSOR_CUE.search(text[max(0, x.start - 30):x.start])]
-    if in_para:
-        return of[id(max(in_para, key=lambda x: x.end))]
+    # … preferring one that opened a sentence, its subject ("The Treaty of X was followed by the Y. The treaty …").
+    opening = [x for x in in_para if re.search(r"(?:^|[.!?»]\s+|\n)(?:The\s+|the\s+)?(?:\d{4}\s+)?$",
+                                               text[max(0, x.start - 12):x.start])]
+    if opening or in_para:
+        return of[id(max(opening or in_para, key=lambda x: x.end))]
     if main is not None and main in cands:
         return main
     if named:

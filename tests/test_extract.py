@@ -339,3 +339,45 @@ def test_an_indefinite_treaty_later_in_the_story_is_not_resolved():
     ex = run("Peace talks\n\nThe Treaty of Peace between Jordan and Israel was signed in 1994.\n\nOther talks went "
              "nowhere.\n\nSyria and Lebanon may one day sign a peace treaty, officials said.")
     assert not any(s in {"Syria", "Lebanon"} for s, _ in facts(ex, "signed"))
+
+
+def test_concluded_somewhere_between_a_list_of_parties():
+    ex = run("The Treaty of Tlatelolco was concluded in Mexico City on February 14, 1967 between Mexico, Brazil, "
+             "Chile and Ecuador.")
+    assert {s for s, _ in facts(ex, "partyTo")} >= {"Mexico", "Brazil", "Chile", "Ecuador"}
+
+
+def test_the_last_state_to_ratify_did_ratify():
+    ex = run("The Treaty of Lisbon waited on Prague. The Czech Republic became the last of the 27 states to ratify.")
+    assert ("Czech Republic", "Lisbon Treaty") in facts(ex, "ratified")
+
+
+def test_a_state_expected_to_ratify_has_not():
+    ex = run("The Treaty of Lisbon waited on Prague. The Czech Republic is expected to ratify.")
+    assert not facts(ex, "ratified")
+
+
+def test_signing_the_country_s_ratification_ratifies():
+    ex = run("Polish President Lech Kaczynski signed his country's ratification of the Treaty of Lisbon on "
+             "October 10, 2009.")
+    assert ("Lech Kaczynski", "Lisbon Treaty") in facts(ex, "ratified")
+    assert not facts(ex, "signed")
+
+
+def test_a_prime_minister_invokes_an_article_for_her_state():
+    ex = run("British Prime Minister Theresa May invoked Article 50 of the Treaty on European Union on Wednesday.")
+    assert ("United Kingdom", "Article 50") in facts(ex, "invokes")
+
+
+def test_a_person_named_after_a_ministry_is_not_part_of_its_name():
+    ex = run("Spokesman of the Ministry of Foreign Affairs Abbas Mousavi rejected the move.")
+    assert "Abbas Mousavi" in entities(ex, "Person")
+    assert ("Abbas Mousavi", "Ministry of Foreign Affairs") in facts(ex, "affiliatedWith")
+
+
+def test_paragraphs_of_an_agreement_numbered_by_paragraph_are_its_clauses():
+    ex = run("Iran relies on paragraph 26 of the Joint Comprehensive Plan of Action. The Europeans acted under "
+             "paragraph 36.")
+    arts = {(e.display, e.treaty.display if e.treaty else None) for e in ex.resolution.entities if e.cls == "Article"}
+    assert {a for a, _ in arts} >= {"Paragraph 26", "Paragraph 36"}
+    assert all(t is not None and "Plan" in t for _, t in arts)
