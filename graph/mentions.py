@@ -315,6 +315,14 @@ def _trim_post(post: str) -> str:
     # "the Treaty of Lisbon on October 10", "the Convention on Cluster Munitions in March": a date ends the name.
     post = re.split(r"\s+(?:on|in|of)\s+(?=(?:January|February|March|April|May|June|July|August|September|October|"
                     r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)", post)[0]
+    # "the Treaty of Lisbon in the Jeronimos Monastery": a building or city after "in" is where, not a name part
+    # (a region stays: "Conventional Armed Forces in Europe").
+    where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]*(?:\s+(?:de\s+|of\s+)?[A-Z][\w'’-]*)*)\s*$", post)
+    if where:
+        g = gazetteer()
+        place = where.group("p")
+        if place.split()[-1].lower() in _GEO_HEADS or fold(place) in g.capitals or fold(place) in g.buildings:
+            post = post[:where.start()]
     # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
     post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
     m = re.search(r"\s+between\s", post)
@@ -564,6 +572,11 @@ def _spacy_mentions(doc) -> list[Mention]:
             rest = re.match(r"[-‐‑][a-z]+\b", doc.text[start + len(text):])
             if rest:
                 text += rest.group(0)
+            # … and "Jean-Yves Le Drian" after the particle "Le".
+            rest = re.match(r"\s[A-Z][\w'’-]+", doc.text[start + len(text):])
+            if rest and text.split()[-1] in {"Le", "La", "De", "Du", "Da", "Van", "Von", "Al", "El", "Bin", "Ben",
+                                             "Di", "Del", "Della", "Dos", "Das", "Abu", "Ibn"}:
+                text += rest.group(0)
             if not _plausible_person(doc.text, start, start + len(text), text):
                 continue
             end = start + len(text)
@@ -749,7 +762,8 @@ def _title_before() -> re.Pattern:
 # Words that make a name a place, in it ("Mischief Reef", "Lake Baikal") or right after it ("the Teesta river").
 _GEO_HEADS = {"reef", "shoal", "island", "islands", "islet", "atoll", "bay", "river", "strait", "sea", "lake", "valley",
               "mountains", "mount", "cape", "peninsula", "desert", "canal", "gulf", "coast", "basin", "plateau",
-              "archipelago", "sound", "harbour", "harbor", "heights", "garden", "square", "base", "airbase"}
+              "archipelago", "sound", "harbour", "harbor", "heights", "garden", "square", "base", "airbase",
+              "monastery", "palace", "cathedral", "castle", "abbey", "lawn", "stadium", "casa"}
 _GEO_AFTER = re.compile(r"^\s+(?:river|island|islet|reef|shoal|atoll|strait|suburbs?|region|valley|enclaves?|"
                         r"airbase|air\s+base|base|district|province|border\s+crossing|crossing|dam)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|visited|visiting|arrived\s+in|travelled\s+to|traveled\s+to|"
@@ -767,7 +781,8 @@ def _retype(text: str, mentions: list[Mention]) -> None:
         after = text[m.end:m.end + 40]
         words = m.text.lower().split()
         if m.cls in {"Person", "Organization"} and (
-                words[-1] in _GEO_HEADS or words[0] in {"mount", "lake", "cape"} or _GEO_AFTER.match(after)
+                words[-1] in _GEO_HEADS or words[0] in {"mount", "lake", "cape", "casa", "palacio"}
+                or _GEO_AFTER.match(after)
                 or m.cls == "Person" and len(words) <= 2 and _PLACE_BEFORE.search(before)
                 and not re.match(r"['’]s\b|,\s+(?:the\s+)?[a-z]", after)):
             m.cls = "Place"

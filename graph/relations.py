@@ -461,6 +461,10 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         law = bool(objs_words & _LAW_WORDS) or any(
             c.dep_ == "prep" and c.lower_ == "into" and any(p.lemma_ == "law" for p in c.children)
             for c in tok.children)
+        if "it" in objs_words and not treaties and re.search(
+                r"\b(?:letter|notice|note|notification|statement|declaration|communiqu\w*|request|application|"
+                r"petition)s?\b[^.]*$", before, re.I):
+            continue  # "handed over her letter …; May had signed it": the letter, not a treaty
         if "it" in objs_words:
             if re.search(r"\b(?:bill|law|legislation|decree)s?\b", before, re.I):
                 law = law or not treaties
@@ -482,7 +486,9 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         elif kind == "Signing" and law:
             kind = "Ratification"
         if not treaties and ctx.res.main_treaty is not None and _in_lead(ctx.text, sent.start) and any(
-                c.dep_ == "dobj" and c.lemma_ in _TREATY_NOUNS and any(d.lower_ in {"a", "an"} for d in c.children)
+                c.dep_ == "dobj" and c.lemma_ in _TREATY_NOUNS and (
+                    any(d.lower_ in {"a", "an"} for d in c.children)
+                    or c.tag_ == "NNS" and not any(d.dep_ in {"det", "poss"} for d in c.children))
                 for c in tok.children):
             # The lead's "Egypt and Israel signed a peace treaty today" is the treaty the story is about.
             treaties = [ctx.res.main_treaty]
@@ -498,6 +504,14 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             # "the Knesset ratified the document" without a treaty in sight names nothing.
             continue
         agents = _subjects(tok, ctx)
+        if kind == "Signing" and agents:
+            # "X signed the agreement with Y": Y signed it too.
+            withs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"]
+            withs += [c for o in tok.children if o.dep_ == "dobj" for c in o.children
+                      if c.dep_ == "prep" and c.lower_ == "with"]
+            agents += [e for c in withs
+                       for e in ctx.ents_in_tokens([t for p in c.children if p.dep_ == "pobj" for t in _subtree(p)],
+                                                   {"Person", "State"}) if e not in agents]
         if kind == "Withdrawal" and tok.lemma_ == "terminate":
             agents = [a for a in agents if a.cls != "Treaty"]
         status = status_of(tok)
@@ -608,11 +622,15 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                                             others=[o]))
 
 
+# "followed suit", "followed on the 75th anniversary", "followed their lead": no other act is followed.
+_NOT_FOLLOWED = {"suit", "lead", "example", "anniversary", "day", "week", "month", "year", "weekend"}
+
+
 def _follow_ups(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out: RelationResult) -> None:
     """"The Senate ratified it in December, the Duma followed a month later": the same act by another."""
     for tok in span:
         if tok.lemma_ != "follow" or tok.pos_ != "VERB" or any(
-                c.dep_ == "dobj" and c.lemma_ != "suit" for c in tok.children):
+                c.dep_ == "dobj" and c.lemma_ not in _NOT_FOLLOWED for c in tok.children):
             continue
         agents = _subjects(tok, ctx)
         earlier = [e for e in out.events if e.kind in {"Ratification", "Signing", "Accession"}

@@ -381,3 +381,32 @@ def test_paragraphs_of_an_agreement_numbered_by_paragraph_are_its_clauses():
     arts = {(e.display, e.treaty.display if e.treaty else None) for e in ex.resolution.entities if e.cls == "Article"}
     assert {a for a, _ in arts} >= {"Paragraph 26", "Paragraph 36"}
     assert all(t is not None and "Plan" in t for _, t in arts)
+
+
+def test_followed_on_an_anniversary_is_still_a_follow_up():
+    ex = run("The Treaty of Pelindaba was opened in 1996, and Mauritius and Gambia ratified it that year. Kenya and "
+             "Mali followed on April 11 last year, the anniversary of the signing.")
+    assert {s for s, _ in facts(ex, "ratified")} >= {"Kenya", "Mali"}
+
+
+def test_signed_with_names_the_other_signer():
+    ex = run("Prime Minister Shinzo Abe signed the Japan-India Nuclear Agreement with Indian Prime Minister "
+             "Narendra Modi in Tokyo on November 11, 2016.")
+    assert {s for s, _ in facts(ex, "signed")} >= {"Shinzo Abe", "Narendra Modi"}
+
+
+def test_particle_surnames_are_kept_whole():
+    ex = run("French Foreign Minister Jean-Yves Le Drian called it a stab in the back.")
+    assert "Jean Yves Le Drian" in entities(ex, "Person")
+
+
+def test_palaces_and_monasteries_are_places():
+    ex = run("Leaders signed the Treaty of Lisbon in the Jeronimos Monastery on December 13, 2007.")
+    assert "Jeronimos Monastery" in entities(ex, "Place")
+    assert "Lisbon Treaty" in entities(ex, "Treaty")
+
+
+def test_signing_a_letter_is_not_signing_a_treaty():
+    ex = run("Britain invoked Article 50 of the Treaty on European Union. The envoy handed her letter to the "
+             "Council; Prime Minister Theresa May had signed it on Tuesday.")
+    assert not facts(ex, "signed")
