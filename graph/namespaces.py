@@ -67,10 +67,11 @@ def entity_iri(cls: str, key: str) -> str:
     return f"{ID}{cls.lower()}/{slug(key)}"
 
 
-def article_iri(treaty_iri: str | None, number: str, paragraph: str | None = None) -> str:
-    """IRI of an article of a treaty (Akoma Ntoso style fragment ids: art_4, art_4__para_2)."""
+def article_iri(treaty_iri: str | None, number: str, paragraph: str | None = None, part: str = "art") -> str:
+    """IRI of an article of a treaty (Akoma Ntoso style fragment ids: art_4, art_4__para_2, and para_36
+    for an agreement numbered by paragraph)."""
     owner = treaty_iri.rsplit("/", 1)[-1] if treaty_iri else "unknown-treaty"
-    frag = f"art_{slug(number)}"
+    frag = f"{part}_{slug(number)}"
     if paragraph:
         frag += f"__para_{slug(paragraph)}"
     return f"{ID}article/{owner}/{frag}"

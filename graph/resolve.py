@@ -124,10 +124,12 @@ def resolve(mentions: list[Mention], text: str = "") -> Resolution:
             if before:
                 owner = of[id(max(before, key=lambda x: x.start))]
         owner = owner or main
-        key = f"{owner.key if owner else 'unknown'}#{m.number}"
+        # Agreements numbered by paragraph get "para_36", so they never clash with an "Article 36".
+        part = "para" if m.source == "paragraph" else "art"
+        key = f"{owner.key if owner else 'unknown'}#{part}{m.number}"
         ent = by_key.get(("Article", key))
         if ent is None:
-            ent = Entity("Article", key, m.display, article_iri(owner.iri if owner else None, m.number),
+            ent = Entity("Article", key, m.display, article_iri(owner.iri if owner else None, m.number, part=part),
                          treaty=owner, number=m.number)
             by_key[("Article", key)] = ent
         ent.labels.add(m.display)
