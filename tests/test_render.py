@@ -5,12 +5,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 import pytest
+from PIL import Image
 
 from graph.errors import QueryError, UnknownEntityError
 from graph.namespaces import DCTERMS, RDF, SKOS, TKG, XSD, article_iri, document_iri, entity_iri
-from graph.render import RELATIONS, _edge_groups, entity_graph, find_entity, render, select
+from graph.render import (
+    RELATIONS,
+    _edge_groups,
+    _inverse,
+    _top_eigenvectors,
+    _write_png,
+    entity_graph,
+    find_entity,
+    render,
+    select,
+)
 from graph.store import OxigraphStore
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -231,3 +243,44 @@ def test_import_does_not_load_pyplot():
     code = "import sys, graph.render, graph.timeline; print('matplotlib.pyplot' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_picture_decodes_with_legend_band_and_colours(store, tmp_path):
+    out = tmp_path / "whole.png"
+    render(store, out)
+    with Image.open(out) as im:
+        assert im.mode == "RGB" and round(im.info["dpi"][0]) == 130
+        pixels = np.asarray(im)
+    # The class colours are drawn (markers and legend), on a white background.
+    colours = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in ("#4e79a7", "#e15759", "#b07aa1")}
+    present = {tuple(p) for p in pixels.reshape(-1, 3)}
+    assert colours <= present
+    assert (pixels[0] == 255).all()
+
+
+@pytest.mark.parametrize("height", [1, 2, 37])
+def test_png_writer_round_trip(tmp_path, height):
+    """The PNG written in two deflated halves decodes to the canvas' RGB pixels."""
+    rgba = np.random.default_rng(height).integers(0, 256, (height, 53, 4), dtype=np.uint8)
+    out = tmp_path / "x.png"
+    _write_png(rgba, out, 130)
+    with Image.open(out) as im:
+        assert im.mode == "RGB" and im.size == (53, height)
+        assert (np.asarray(im) == rgba[..., :3]).all()
+
+
+def test_layout_linear_algebra_matches_lapack():
+    rng = np.random.default_rng(3)
+    w = rng.uniform(0, 1, (40, 40))
+    w = w + w.T
+    np.fill_diagonal(w, 0)
+    lap = np.diag(w.sum(1)) - w + 1 / 40  # as stress majorization builds it
+    assert np.allclose(_inverse(lap), np.linalg.inv(lap))
+    # Classical scaling of points near a plane: two large eigenvalues, as a graph's distances give.
+    points = rng.uniform(0, 10, (40, 2))
+    sq = ((points[:, None] - points[None]) ** 2).sum(2) + rng.uniform(0, 0.5, (40, 40))
+    sq = (sq + sq.T) / 2
+    centred = -0.5 * (sq - sq.mean(0)[None] - sq.mean(1)[:, None] + sq.mean())
+    values, vectors = _top_eigenvectors(centred)
+    assert np.allclose(values, np.linalg.eigvalsh(centred)[::-1][:2])
+    assert np.allclose(centred @ vectors, vectors * values, atol=1e-6)
