@@ -354,7 +354,7 @@ class HttpStore:
                  for doc, triples in docs.items()}
         if self.layout == "merged":
             merged = self.endpoints.merged_graph
-            self._update(graph_update(clean) if merged is None else _graph_update_into(clean, merged))
+            self._update(graph_update(clean, merged))
         elif self.endpoints.gsp:
             for doc, triples in clean.items():
                 body = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
@@ -378,7 +378,7 @@ class HttpStore:
         if self.layout == "union":
             self._update(f"DROP SILENT GRAPH <{doc_iri}>")
         else:
-            self._update(remove_update(doc_iri) if merged is None else _forget_from(doc_iri, merged))
+            self._update(remove_update(doc_iri, merged))
         return True
 
     def documents(self) -> list[str]:
@@ -452,24 +452,6 @@ def _query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE (upper case), or '' when there is none."""
     m = re.match(r"[A-Za-z]+", _strip_prologue(sparql)[1])
     return m.group(0).upper() if m else ""
-
-
-def _forget_from(doc: str, merged: str) -> str:
-    """``store.remove_update`` for a merged graph that is a named graph rather than the default graph."""
-    return (f"DELETE {{ GRAPH <{merged}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{doc}> && ?g != <{merged}>) }} "
-            f"}} ;\n"
-            f"DROP SILENT GRAPH <{doc}>")
-
-
-def _graph_update_into(docs: dict[str, list[tuple[str, str, str]]], merged: str) -> str:
-    """``store.graph_update`` for a merged graph that is a named graph rather than the default graph."""
-    parts = []
-    for doc, triples in docs.items():
-        body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
-        parts.append(f"{_forget_from(doc, merged)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
-                     f"INSERT DATA {{ GRAPH <{merged}> {{\n{body}\n}} }}")
-    return " ;\n".join(parts)
 
 
 def _skolem(doc: str, term: object) -> str:

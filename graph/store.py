@@ -55,31 +55,35 @@ def check_query(sparql: str) -> str:
     return SPARQL_PREFIXES + sparql
 
 
-def _forget(doc: str) -> str:
-    # Take the document's triples out of the merged default graph unless another document has them.
-    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{doc}>) }} }} ;\n"
+def _forget(doc: str, merged: str | None = None) -> str:
+    # Take the document's triples out of the merged graph unless another document has them.
+    target, others = (f"GRAPH <{merged}> {{ ?s ?p ?o }}", f"?g != <{doc}> && ?g != <{merged}>") if merged \
+        else ("?s ?p ?o", f"?g != <{doc}>")
+    return (f"DELETE {{ {target} }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({others}) }} }} ;\n"
             f"DROP SILENT GRAPH <{doc}>")
 
 
-def graph_update(docs: dict[str, list[Triple]]) -> str:
+def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> str:
     """One SPARQL Update that replaces each document's graph with its triples.
 
-    Besides the named graph per document, the default graph holds the merged, duplicate-free union
-    of all documents: queries read it directly, so an entity described in a thousand documents is
-    still one row per fact (a union view of the named graphs would repeat it a thousand times).
+    Besides the named graph per document, the default graph (or the named graph ``merged``, on
+    engines without a writable default graph) holds the merged, duplicate-free union of all
+    documents: queries read it directly, so an entity described in a thousand documents is still one
+    row per fact (a union view of the named graphs would repeat it a thousand times).
     """
     parts = []
     for doc, triples in docs.items():
         body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
-        parts.append(f"{_forget(doc)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
-                     f"INSERT DATA {{\n{body}\n}}")
+        into = f"GRAPH <{merged}> {{\n{body}\n}}" if merged else f"\n{body}\n"
+        parts.append(f"{_forget(doc, merged)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
+                     f"INSERT DATA {{{into}}}")
     return " ;\n".join(parts)
 
 
-def remove_update(doc: str) -> str:
-    """One SPARQL Update that removes a document's graph and its share of the merged default graph."""
-    return _forget(doc)
+def remove_update(doc: str, merged: str | None = None) -> str:
+    """One SPARQL Update that removes a document's graph and its share of the merged graph."""
+    return _forget(doc, merged)
 
 
 class Store(Protocol):

@@ -81,6 +81,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_until_up(proc: subprocess.Popen, probe: str, seconds: float) -> bool:
+    """Poll ``probe`` with ASK {} until it answers 200; False (server killed) if it dies or times out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(probe, params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            return False
+        time.sleep(0.1)
+
+
+def _stop(proc: subprocess.Popen, seconds: float) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> str:
     """A real Oxigraph server on a free port, for this module's tests."""
@@ -93,27 +118,12 @@ def server(tmp_path_factory) -> str:
     proc = subprocess.Popen([exe, "serve", "--location", str(data / "db"), "--bind", f"127.0.0.1:{port}"],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            log.close()
-            output = (data / "server.log").read_text(errors="replace")
-            pytest.fail(f"the Oxigraph server did not start: {output}")
-        time.sleep(0.05)
+    if not _wait_until_up(proc, f"{url}/query", seconds=20):
+        log.close()
+        output = (data / "server.log").read_text(errors="replace")
+        pytest.fail(f"the Oxigraph server did not start: {output}")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    _stop(proc, seconds=10)
     log.close()
 
 
@@ -492,29 +502,14 @@ def virtuoso(tmp_path_factory) -> str:
     proc = subprocess.Popen([exe, "+foreground", "+configfile", str(data / "virtuoso.ini")], cwd=data,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http}"
-    deadline = time.monotonic() + 60  # a new database takes about 8 s
-    while True:
-        try:
-            if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            pytest.fail("the Virtuoso server did not start")
-        time.sleep(0.2)
+    if not _wait_until_up(proc, f"{url}/sparql", seconds=60):  # a new database takes about 8 s
+        pytest.fail("the Virtuoso server did not start")
     # Anonymous SPARQL may then write, as on a typical open Virtuoso endpoint.
     subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL"; '
                     "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 7);"],
                    check=True, capture_output=True, timeout=60)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    _stop(proc, seconds=30)
 
 
 def test_virtuoso_answers_match_the_embedded_store(virtuoso, seed_docs, monkeypatch):
