@@ -225,10 +225,6 @@ def treaty_canonical(display: str, parties: tuple[str, ...]) -> str:
     return name
 
 
-def treaty_key(display: str, parties: tuple[str, ...]) -> str:
-    return normalize_key(treaty_canonical(display, parties))
-
-
 # --------------------------------------------------------------------------- detection
 
 def _state_of(word: str) -> str | None:
