@@ -168,7 +168,7 @@ class _Context:
     def treaty_before(self, pos: int) -> Entity | None:
         """Antecedent of "it" for a treaty: the treaty the paragraph last had as a subject, else the
         one it named last, else the document's main treaty."""
-        para = self.text.rfind("\n", 0, pos) + 1
+        para = _para_start(self.text, pos)
         subject = named = None
         for m in self.mentions:
             if m.cls != "Treaty" or not (para <= m.start and m.end <= pos):
@@ -197,6 +197,11 @@ class _Context:
         para = self.text.rfind("\n", 0, max(0, self.text.rfind("\n", 0, pos) - 1)) + 1
         found = [m for m in self.mentions if m.cls == "Article" and para <= m.start and m.end <= pos]
         return self.res.entity(max(found, key=lambda m: m.start)) if found else None
+
+    def treaties_before(self, pos: int) -> list[Entity]:
+        """:meth:`treaty_before` as a list of at most one treaty."""
+        found = self.treaty_before(pos)
+        return [found] if found is not None else []
 
     def persons_before(self, pos: int, n: int) -> list[Entity]:
         """The last ``n`` different persons named before ``pos`` ("the two leaders")."""
@@ -248,6 +253,11 @@ _COLLECTIVE_NAMES = {"alliance": ("treaty organization", "alliance", "pact"), "b
 def _is_pair_of_people(t) -> bool:
     """"the two leaders", "both ministers", "the two foreign ministers": two people named just before."""
     return t.lower_ in _PAIR_NOUNS and any(c.lower_ in {"two", "both"} for c in t.children)
+
+
+def _para_start(text: str, pos: int) -> int:
+    """Where the paragraph (line) holding ``pos`` begins."""
+    return text.rfind("\n", 0, pos) + 1
 
 
 def _subtree(tok):
@@ -478,7 +488,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             if kind in {"Signing", "Ratification"}:
                 kind = "Ratification"  # signing or passing the ratification law ratifies
                 # … the treaty whose ratification the paragraph has been following, else the story's treaty.
-                para = ctx.text.rfind("\n", 0, tok.idx) + 1
+                para = _para_start(ctx.text, tok.idx)
                 steps = [e.treaty for e in out.events if e.kind == "Ratification" and e.treaty is not None
                          and para <= e.sentence.start]
                 law_treaty = steps[-1] if steps else ctx.res.main_treaty or ctx.treaty_before(tok.idx)
@@ -496,7 +506,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             r"\b(?:became|was|were|is)\s+(?:the\s+)?(?:first|last|latest|second|third|\d+(?:st|nd|rd|th))\b",
             before, re.I)
         if ordinal and not treaties and kind == "Ratification" and not objs_words:
-            treaties = [t for t in [ctx.treaty_before(tok.idx)] if t is not None]
+            treaties = ctx.treaties_before(tok.idx)
         if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
                 and not treaties:
             continue
@@ -550,7 +560,7 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: _Context
     if not treaties:
         treaties = [e for e in ctx.ents_in_span(sent.start, sent.end, {"Treaty"})][:1]
     if not treaties and any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "it" for c in verb.children):
-        treaties = [t for t in [ctx.treaty_before(verb.idx)] if t is not None]
+        treaties = ctx.treaties_before(verb.idx)
     if not treaties:
         return
     status = status_of(verb)
@@ -607,7 +617,7 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
         while head.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in head.children):
             head = head.head
         if not subj and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children):
-            subj = [t for t in [ctx.treaty_before(head.idx)] if t is not None]  # "It replaced the 1991 treaty"
+            subj = ctx.treaties_before(head.idx)  # "It replaced the 1991 treaty"
         if tok.dep_ == "relcl":
             subj = ctx.ents_in_tokens([tok.head], {"Treaty"})
         passive = any(c.dep_ == "nsubjpass" for c in tok.children)
@@ -945,7 +955,7 @@ def _clause_references(ctx: _Context, art: Entity, sent: Sentence, clause: tuple
     """What a clause's text refers to. A paragraph that opens by paraphrasing an article keeps
     paraphrasing it, so references later in that paragraph are the article's too."""
     start, end = clause
-    para_start = ctx.text.rfind("\n", 0, sent.start) + 1
+    para_start = _para_start(ctx.text, sent.start)
     if not ctx.text[para_start:sent.start].strip():
         para_end = ctx.text.find("\n", end)
         para_end = para_end if para_end != -1 else len(ctx.text)
@@ -1167,7 +1177,7 @@ def _bare_titles(ctx: _Context, out: RelationResult) -> None:
         person = ctx.res.entity(m)
         if person is None or person.cls != "Person" or person.iri in known:
             continue
-        line_start = ctx.text.rfind("\n", 0, m.start) + 1
+        line_start = _para_start(ctx.text, m.start)
         title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
         if not title:
             continue
