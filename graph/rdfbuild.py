@@ -9,9 +9,9 @@ from __future__ import annotations
 from pyoxigraph import Literal, NamedNode
 
 from .extract import Extraction
+from .extract.relations import Sentence
+from .extract.resolve import Entity
 from .namespaces import DCTERMS, NIF, PROV, RDF, RDFS, SKOS, TKG, XSD, hashed_iri
-from .relations import Sentence
-from .resolve import Entity
 
 A = NamedNode(RDF + "type")
 PREF = NamedNode(SKOS + "prefLabel")

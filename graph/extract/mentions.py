@@ -12,8 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from . import data
-from .namespaces import fold
+from .. import data
+from ..namespaces import fold
 
 CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
 

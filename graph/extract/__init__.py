@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .documents import Document
+from ..documents import Document
 from .mentions import Mention, find_mentions
 from .relations import RelationResult, extract_relations
 from .resolve import Resolution, resolve
@@ -30,7 +30,7 @@ def extract_parsed(document: Document, doc) -> Extraction:
 
 def extract(document: Document, nlp=None) -> Extraction:
     """Parse and extract one document."""
-    from .nlp import load_nlp, mask_irrelevant
+    from ..nlp import load_nlp, mask_irrelevant
 
     nlp = nlp or load_nlp()
     return extract_parsed(document, nlp(mask_irrelevant(document.text)))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .dates import find_dates
+from ..dates import find_dates
 from .mentions import Mention, gazetteer
 from .resolve import Entity, Resolution
 
@@ -1120,7 +1120,7 @@ def _state_entity(ctx: _Context, state: str) -> Entity | None:
     for e in ctx.res.entities:
         if e.cls == "State" and e.key == key:
             return e
-    from .namespaces import entity_iri
+    from ..namespaces import entity_iri
 
     # A state named only by its demonym ("Russian Defense Minister") is still that state.
     e = Entity("State", key, state, entity_iri("State", key))

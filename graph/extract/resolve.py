@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..namespaces import article_iri, entity_iri, fold
 from .mentions import Mention, gazetteer, normalize_key
-from .namespaces import article_iri, entity_iri, fold
 
 
 @dataclass
