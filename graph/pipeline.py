@@ -87,17 +87,26 @@ def ingest(paths: Iterable[str | os.PathLike], store: Store, published: date | N
     report = IngestReport()
     files = find_documents(paths)
     docs = _read_all(files, published, report)
+    return ingest_documents(docs, store, workers=workers, progress=progress, batch_size=batch_size,
+                            on_document=on_document, total=len(files), report=report)
+
+
+def ingest_documents(docs: Iterable[Document], store: Store, workers: int = 1, progress: bool | None = None,
+                     batch_size: int = BATCH_DOCS, on_document: Callable[[str], None] | None = None,
+                     total: int | None = None, report: IngestReport | None = None) -> IngestReport:
+    """Extract and store documents already read (``ingest`` without the files)."""
+    report = report if report is not None else IngestReport()
     show = sys.stderr.isatty() if progress is None else progress
-    bar = _progress(len(files), show)
+    bar = _progress(total or 0, show)
     try:
         if workers > 1:
             ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
             with ctx.Pool(workers, initializer=_worker_init) as pool:
                 # Small chunks keep both workers busy; the parent only writes.
-                for results in pool.imap(_worker_batch, _batches(docs, max(1, batch_size // (2 * workers)))):
+                for results in pool.imap(_worker_batch, _batches(iter(docs), max(1, batch_size // (2 * workers)))):
                     _write(store, results, report, bar, on_document)
         else:
-            for batch in _batches(docs, batch_size):
+            for batch in _batches(iter(docs), batch_size):
                 _write(store, _worker_batch(batch), report, bar, on_document)
     finally:
         bar.close()
