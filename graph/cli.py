@@ -72,7 +72,9 @@ def cli() -> None:
 @store_option
 @click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
-def build(paths, out_dir, store_location, published, workers) -> None:
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask cluster: a scheduler (tcp://host:8786) or local:N for N local workers.")
+def build(paths, out_dir, store_location, published, workers, dask_address) -> None:
     """Ingest documents, then write OUT/graph.ttl, OUT/graph.trig and OUT/graph.png and print a summary.
 
     \b
@@ -81,7 +83,8 @@ def build(paths, out_dir, store_location, published, workers) -> None:
     """
     from .build import build as run_build
 
-    result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers)
+    result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers,
+                       dask=dask_address)
     for err in result.report.errors:
         click.echo(f"skipped: {err}", err=True)
     for line in result.lines():
@@ -95,16 +98,24 @@ def build(paths, out_dir, store_location, published, workers) -> None:
 @store_option
 @click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
-def ingest(paths, store_location, published, workers) -> None:
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask cluster: a scheduler (tcp://host:8786) or local:N for N local workers.")
+def ingest(paths, store_location, published, workers, dask_address) -> None:
     """Add documents (files or folders of .txt/.md) to the store; re-ingesting replaces a document.
 
     \b
     Example:
         treatykg ingest news/2024/ --workers 2
+        treatykg ingest news/ --dask tcp://scheduler:8786
     """
     from .pipeline import ingest as run_ingest
 
-    report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
+    if dask_address:
+        from .distributed import ingest_dask
+
+        report = ingest_dask(paths, _open(store_location), dask_address, published=_published(published))
+    else:
+        report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
     for err in report.errors:
         click.echo(f"skipped: {err}", err=True)
     click.echo(f"ingested {len(report.documents)} document(s), {report.triples} triples")
