@@ -106,3 +106,14 @@ def test_real_scheduler_survives_a_lost_worker(corpus, one_worker):
     finally:
         for proc in [*workers, scheduler]:
             _stop(proc)
+
+
+def test_build_on_a_local_cluster(seeds_dir, tmp_path):
+    out, store = tmp_path / "out", tmp_path / "store"
+    result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(out), "--store", str(store),
+                                      "--dask", "local:1"])
+    assert result.exit_code == 0, result.output
+    expected = OxigraphStore(None)
+    ingest([seeds_dir], expected)
+    assert quads(OxigraphStore(store)) == quads(expected)
+    assert (out / "graph.trig").stat().st_size > 0
