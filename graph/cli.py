@@ -96,7 +96,7 @@ def build(paths, out_dir, store_location, published, workers) -> None:
 @click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
 def ingest(paths, store_location, published, workers) -> None:
-    """Add documents (files or folders of .txt/.md) to the store; re-ingesting replaces a document.
+    """Add documents (.txt/.md, .html, .jsonl dumps, RSS/Atom feeds; files or folders); re-ingesting replaces.
 
     \b
     Example:
