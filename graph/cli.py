@@ -147,7 +147,8 @@ def stats(store_location) -> None:
 @click.option("--file", "file_", type=click.Path(), help="Read the query from a file.")
 @click.option("--name", help="Run a named query from the catalogue (see --list).")
 @click.option("--param", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a string value.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @store_option
