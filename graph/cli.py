@@ -101,7 +101,7 @@ def build(paths, out_dir, store_location, published, workers, dask_address) -> N
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Parse on a Dask cluster: a scheduler (tcp://host:8786) or local:N for N local workers.")
 def ingest(paths, store_location, published, workers, dask_address) -> None:
-    """Add documents (files or folders of .txt/.md) to the store; re-ingesting replaces a document.
+    """Add documents (.txt/.md, .html, .jsonl dumps, RSS/Atom feeds; files or folders); re-ingesting replaces.
 
     \b
     Example:
@@ -158,7 +158,8 @@ def stats(store_location) -> None:
 @click.option("--file", "file_", type=click.Path(), help="Read the query from a file.")
 @click.option("--name", help="Run a named query from the catalogue (see --list).")
 @click.option("--param", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a string value.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @store_option

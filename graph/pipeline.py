@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .documents import Document, find_documents, read_document
+from .documents import Document, find_documents, read_documents
 from .errors import InputError, TreatyKGError
 from .store import Store
 
@@ -38,7 +38,7 @@ def document_triples(document: Document, parsed=None) -> list[tuple]:
 def _read_all(paths: Iterable[Path], published: date | None, report: IngestReport) -> Iterator[Document]:
     for path in paths:
         try:
-            yield read_document(path, published)
+            yield from read_documents(path, published, report.errors.append)
         except InputError as exc:
             report.errors.append(str(exc))
 

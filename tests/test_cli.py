@@ -202,3 +202,15 @@ def test_real_subprocess(tmp_path, sample_doc):
     assert q.returncode == 0 and q.stdout.startswith("treaty\tparty")
     bad = subprocess.run(cmd + ["query", "SELECT WHERE"], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_query_graph_formats(built):
+    store, _, _ = built
+    q = "CONSTRUCT { ?t a tkg:Treaty ; skos:prefLabel ?l } WHERE { ?t a tkg:Treaty ; skos:prefLabel ?l }"
+    turtle = invoke("query", q, "--store", store)
+    assert turtle.exit_code == 0 and "@prefix tkg:" in turtle.output and "tkg:Treaty" in turtle.output
+    for fmt, rdf in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
+        out = invoke("query", q, "--format", fmt, "--store", store).output
+        assert set(ox.parse(out, format=rdf)) == set(ox.parse(turtle.output, format=ox.RdfFormat.TURTLE))
+    wrong = invoke("query", q, "--format", "csv", "--store", store)
+    assert wrong.exit_code == 1 and "use --format" in wrong.output
