@@ -216,18 +216,21 @@ def export(fmt, output, store_location) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .png, .svg, .pdf, or .html for an interactive page.")
 @click.option("--focus", help="Centre on an entity (any of its names).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10), help="Hops around --focus.")
 @click.option("--relation", "relations", multiple=True, help="Only these relations (repeatable).")
 @click.option("--max-nodes", default=150, show_default=True, type=click.IntRange(1, 5000))
 @store_option
 def render(output, focus, depth, relations, max_nodes, store_location) -> None:
-    """Draw the entity graph as a PNG, coloured by class, with labelled edges.
+    """Draw the entity graph (PNG, SVG or PDF by the -o extension; .html: an interactive page), coloured by
+    class, with labelled edges.
 
     \b
     Example:
         treatykg render -o putin.png --focus Putin --depth 1
+        treatykg render -o putin.html --focus Putin --depth 2
         treatykg render -o treaties.png --relation signed --relation partyTo
     """
     from .render import render as run_render
@@ -267,7 +270,8 @@ def validate(file, store_location) -> None:
 
 @cli.command()
 @click.argument("treaty")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .png, .svg or .pdf.")
 @store_option
 def timeline(treaty, output, store_location) -> None:
     """Draw a treaty's life (signature, ratifications, entry into force, …) per party, and list its sources.
