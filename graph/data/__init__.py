@@ -22,7 +22,7 @@ import functools
 import json
 from importlib.resources import files
 
-NAMES = ("countries", "titles", "organizations", "treaty_vocab", "places")
+NAMES = ("countries", "titles", "organizations", "treaty_vocab", "places", "noise")
 
 
 @functools.lru_cache(maxsize=32)
