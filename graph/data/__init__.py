@@ -10,7 +10,9 @@
   Demonyms shared by several states ("Korean", "Congolese", "Guinean", "Dominican") are left out.
 - ``titles``: ``person_titles``, ``honorifics``, ``role_nouns`` (all lower case).
 - ``organizations``: ``head_words`` and ``known`` ({"name", "aliases"}).
-- ``treaty_vocab``: treaty type words, generic anaphors, lifecycle verbs by event and modality cues.
+- ``treaty_vocab``: treaty type words, generic anaphors and the modality cues (``modality``).
+- ``frames``: the relation frame lexicon: trigger verbs, nouns and prepositions per event, and where
+  in the parse each frame finds its agent, treaty, co-agent and place.
 - ``places``: ``region_words``, ``known_regions``, ``buildings``.
 
 The loaded objects are cached and shared: do not mutate them.
