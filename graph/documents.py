@@ -73,13 +73,14 @@ def clean_text(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _parse_date(value: object, where: str) -> date | None:
+def parse_date(value: object, where: str) -> date | None:
+    """An ISO publication date from a sidecar, page or record, or None when absent."""
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InputError(f"{where}: 'published' is not an ISO date: {value!r}") from None
+        raise InputError(f"{where}: publication date is not an ISO date: {value!r}") from None
 
 
 def read_sidecar(path: Path) -> dict:
@@ -124,7 +125,7 @@ def read_document(path: str | Path, published: date | None = None) -> Document:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     meta = read_sidecar(path)
-    pub = published or _parse_date(meta.get("published"), str(path))
+    pub = published or parse_date(meta.get("published"), str(path))
     extra = {k: v for k, v in meta.items() if k not in {"published", "title", "source", "url"}}
     return document_from_text(path.name, raw, pub, title=meta.get("title"), source=meta.get("source"),
                               url=meta.get("url"), path=str(path), **extra)

@@ -30,15 +30,6 @@ def _skip(on_error: OnError | None, message: str) -> None:
     on_error(message)
 
 
-def _iso_date(value: object, where: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise InputError(f"{where}: publication date is not an ISO date: {value!r}") from None
-
-
 def _read_bytes(path: Path) -> bytes:
     from .documents import MAX_BYTES
 
@@ -58,7 +49,7 @@ def read_html(path: str | Path, published: date | None = None):
     """
     import trafilatura
 
-    from .documents import document_from_text, read_sidecar
+    from .documents import document_from_text, parse_date, read_sidecar
 
     path = Path(path)
     data = _read_bytes(path)
@@ -67,7 +58,7 @@ def read_html(path: str | Path, published: date | None = None):
         raise InputError(f"{path}: no main text found in the page")
     page = extracted.as_dict()
     meta = read_sidecar(path)
-    pub = published or _iso_date(meta.get("published") or page.get("date"), str(path))
+    pub = published or parse_date(meta.get("published") or page.get("date"), str(path))
     extra = {k: v for k, v in meta.items() if k not in {"published", "title", "source", "url", "path"}}
     doc = document_from_text(
         str(meta.get("id") or path.name), page["text"], pub,
@@ -83,7 +74,7 @@ def iter_jsonl(path: str | Path, published: date | None = None, on_error: OnErro
     A line that is not a JSON object with a ``text`` or ``content`` is reported through ``on_error``
     (``FILE:LINE: why``) and skipped; the other lines are still read.
     """
-    from .documents import document_from_text
+    from .documents import document_from_text, parse_date
 
     path = Path(path)
     if not path.is_file():
@@ -107,7 +98,7 @@ def iter_jsonl(path: str | Path, published: date | None = None, on_error: OnErro
                 text = record.get("text") or record.get("content")
                 if not isinstance(text, str) or not text.strip():
                     raise InputError(f"{where}: no 'text' or 'content'")
-                pub = published or _iso_date(record.get("published") or record.get("date"), where)
+                pub = published or parse_date(record.get("published") or record.get("date"), where)
                 name = str(record.get("id") or record.get("url") or f"{path.name}#{number}")
                 yield document_from_text(name, text, pub, title=_str(record.get("title")),
                                          source=_str(record.get("source")), url=_str(record.get("url")),
