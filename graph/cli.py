@@ -38,10 +38,10 @@ store_option = click.option("--store", "store_location", envvar="TREATYKG_STORE"
                             metavar="PATH|URL", help=STORE_HELP)
 
 
-def _open(location: str | None, read_only: bool = False):
+def _open(location: str | None, read_only: bool = False, **options):
     from .store import open_store
 
-    return open_store(location, read_only=read_only)
+    return open_store(location, read_only=read_only, **options)
 
 
 def _published(value: str | None) -> date | None:
@@ -150,8 +150,11 @@ def stats(store_location) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--allow-service", is_flag=True,
+              help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
+                   "a SPARQL server decides for itself).")
 @store_option
-def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -176,7 +179,8 @@ def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
         missing = [p for p in catalogue()[name].params if p not in params]
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
-    result = run_query(_open(store_location, read_only=True), bind_params(text, params))
+    store = _open(store_location, read_only=True, allow_service=allow_service)
+    result = run_query(store, bind_params(text, params))
     click.echo(format_result(result, fmt))
 
 

@@ -393,7 +393,8 @@ class HttpStore:
         Returns what ``pyoxigraph.Store.query`` returns: ``QuerySolutions`` for SELECT, ``QueryBoolean``
         for ASK, an iterator of ``Triple`` for CONSTRUCT and DESCRIBE.
         """
-        text = check_query(sparql)
+        # SERVICE is left to the server: whether it may call other servers is its administrator's choice.
+        text = check_query(sparql, allow_service=True)
         if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
             return iter(self._triples(text))
         return self._select(text)

@@ -202,3 +202,13 @@ def test_real_subprocess(tmp_path, sample_doc):
     assert q.returncode == 0 and q.stdout.startswith("treaty\tparty")
     bad = subprocess.run(cmd + ["query", "SELECT WHERE"], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_query_refuses_service_unless_allowed(built):
+    store, _, _ = built
+    q = "SELECT ?s WHERE { ?s a tkg:State OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
+    refused = invoke("query", q, "--store", store)
+    assert refused.exit_code == 1 and "SERVICE is refused" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    allowed = invoke("query", q, "--allow-service", "--store", store)
+    assert allowed.exit_code == 0 and "rows)" in allowed.output
