@@ -156,7 +156,7 @@ class OxigraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a corrupt store as RuntimeError
             raise StoreError(f"cannot open store {self.path}: {_one_line(exc)}") from None
 
     def replace_documents(self, docs: dict[str, list[Triple]]) -> None:

@@ -212,3 +212,12 @@ def test_query_refuses_service_unless_allowed(built):
     assert len(refused.output.strip().splitlines()) == 1
     allowed = invoke("query", q, "--allow-service", "--store", store)
     assert allowed.exit_code == 0 and "rows)" in allowed.output
+
+
+def test_validate_corrupt_store_exits_2(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "CURRENT").write_text("not a manifest name\n")
+    result = invoke("validate", "--store", store)
+    assert result.exit_code == 2 and "cannot open store" in result.output
+    assert "internal error" not in result.output

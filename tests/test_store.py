@@ -48,6 +48,7 @@ def test_read_only_missing_store_is_clear(tmp_path):
 @pytest.mark.parametrize("update", [
     "INSERT DATA { <http://a> <http://b> <http://c> }",
     "PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }",
+    "PREFIX a: <http://x#>\nDELETE WHERE { ?s ?p ?o }",
     "# comment\nDROP ALL",
     "clear default",
 ])
