@@ -22,6 +22,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TreatyKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            # The reader (head, less) has gone: stop quietly, the way a shell pipeline expects; stdout is
+            # pointed at /dev/null so that the final flush at exit does not report the pipe again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("interrupted; every document written so far is complete", err=True)
             sys.exit(130)

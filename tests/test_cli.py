@@ -221,3 +221,12 @@ def test_validate_corrupt_store_exits_2(tmp_path):
     result = invoke("validate", "--store", store)
     assert result.exit_code == 2 and "cannot open store" in result.output
     assert "internal error" not in result.output
+
+
+def test_closed_pipe_exits_quietly():
+    # The reader closes the pipe before anything is written, as `| head` does once it has its lines.
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "query", "--list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 141) and err == ""
