@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 
@@ -14,6 +15,12 @@ STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint 
              "default .treatykg/store]."
 
 
+def printable(text: str) -> str:
+    """The text as one safe terminal line: control characters (line breaks, ESC and so the escape
+    sequences it starts) shown as ``\\xNN`` instead of acting on the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class _Group(click.Group):
     """Turns every treatykg error into one line on stderr and exit code 1, never a traceback."""
 
@@ -21,7 +28,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TreatyKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except BrokenPipeError:
             # The reader (head, less) has gone: stop quietly, the way a shell pipeline expects; stdout is
             # pointed at /dev/null so that the final flush at exit does not report the pipe again.

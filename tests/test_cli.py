@@ -230,3 +230,9 @@ def test_closed_pipe_exits_quietly():
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) in (0, 141) and err == ""
+
+
+def test_errors_are_one_line_with_controls_shown(tmp_path):
+    result = invoke("query", "--file", tmp_path / "a\nb\x1b[31m.rq")
+    assert result.exit_code == 1 and "\x1b" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "a\\x0ab\\x1b[31m.rq" in result.output
