@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 
@@ -14,6 +15,12 @@ STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint 
              "default .treatykg/store]."
 
 
+def printable(text: str) -> str:
+    """The text as one safe terminal line: control characters (line breaks, ESC and so the escape
+    sequences it starts) shown as ``\\xNN`` instead of acting on the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class _Group(click.Group):
     """Turns every treatykg error into one line on stderr and exit code 1, never a traceback."""
 
@@ -21,7 +28,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TreatyKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
+        except BrokenPipeError:
+            # The reader (head, less) has gone: stop quietly, the way a shell pipeline expects; stdout is
+            # pointed at /dev/null so that the final flush at exit does not report the pipe again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("interrupted; every document written so far is complete", err=True)
             sys.exit(130)
@@ -38,10 +50,10 @@ store_option = click.option("--store", "store_location", envvar="TREATYKG_STORE"
                             metavar="PATH|URL", help=STORE_HELP)
 
 
-def _open(location: str | None, read_only: bool = False):
+def _open(location: str | None, read_only: bool = False, **options):
     from .store import open_store
 
-    return open_store(location, read_only=read_only)
+    return open_store(location, read_only=read_only, **options)
 
 
 def _published(value: str | None) -> date | None:
@@ -162,8 +174,11 @@ def stats(store_location) -> None:
               default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--allow-service", is_flag=True,
+              help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
+                   "a SPARQL server decides for itself).")
 @store_option
-def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -188,7 +203,8 @@ def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
         missing = [p for p in catalogue()[name].params if p not in params]
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
-    result = run_query(_open(store_location, read_only=True), bind_params(text, params))
+    store = _open(store_location, read_only=True, allow_service=allow_service)
+    result = run_query(store, bind_params(text, params))
     click.echo(format_result(result, fmt))
 
 
