@@ -326,6 +326,30 @@ def check(store_location) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("gold", type=click.Path())
+@click.argument("graphs", nargs=-1, type=click.Path())
+@click.option("--show-errors", is_flag=True, help="List missed, wrong and split entities and facts.")
+@click.option("--json", "as_json", is_flag=True, help="Print every count and error as JSON.")
+@store_option
+def evaluate(gold, graphs, show_errors, as_json, store_location) -> None:
+    """Score GRAPH files (or the store, when none is given) against a GOLD annotation file.
+
+    \b
+    Example:
+        treatykg evaluate gold.json out/graph.trig --show-errors
+    """
+    import json
+
+    from .evaluate import evaluate_files, evaluate_store
+
+    result = evaluate_files(gold, graphs) if graphs else evaluate_store(gold, _open(store_location, read_only=True))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(result.lines(show_errors)))
+
+
 def main() -> None:
     cli(prog_name="treatykg")
 
