@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .errors import TreatyKGError
 from .namespaces import PREFIXES
 from .store import RDF_FORMATS, Store
@@ -13,6 +15,7 @@ FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "rdfxml"
 EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "ntriples": "nt", "jsonld": "jsonld",
               "graphml": "graphml", "rdfxml": "rdf"}
 _BY_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+_ACCEPTED = ", ".join(f".{ext}" for ext in EXTENSIONS.values())
 # Longest namespace first, so a namespace inside another (none today) would still get its own prefix.
 _NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
@@ -49,16 +52,36 @@ def compact_jsonld(expanded: bytes) -> bytes:
     return json.dumps({"@context": dict(PREFIXES), "@graph": data}, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def export_format(fmt: str | None, output: str | Path | None) -> str:
+    """The format to write: ``fmt`` when given, else the one the output's extension names (Turtle on stdout).
+
+    A ``fmt`` that contradicts a known extension is refused rather than silently writing, say, Turtle into
+    ``graph.nq``; with ``fmt`` given, an extension the project does not know is the user's choice."""
+    ext = Path(output).suffix.lower().lstrip(".") if output is not None else ""
+    implied = _BY_EXTENSION.get(ext)
+    if fmt is None:
+        if output is None:
+            return "turtle"
+        if implied is None:
+            raise TreatyKGError(f"cannot tell the export format of {str(output)!r}: name it {_ACCEPTED}, "
+                                f"or give --format")
+        return implied
+    if fmt not in FORMATS:
+        raise TreatyKGError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if implied is not None and implied != fmt:
+        raise TreatyKGError(f"--format {fmt} does not match {str(output)!r} (.{ext} is {implied})")
+    return fmt
+
+
 def export(store: Store, fmt: str) -> bytes:
     """Serialise the whole store. Graph formats merge the document graphs; TriG/N-Quads keep them."""
     if fmt in RDF_FORMATS:
         return store.dump(fmt)
     if fmt == "jsonld":
-        import rdflib
-
-        ds = rdflib.Dataset()
-        ds.parse(data=store.dump("nquads").decode("utf-8"), format="nquads")
-        return ds.serialize(format="json-ld", indent=1, auto_compact=True).encode("utf-8")
+        # pyoxigraph writes JSON-LD fast but ignores ``prefixes`` (expanded form only, as of 0.5), so its
+        # output is compacted against the project's prefixes here rather than by a full JSON-LD processor.
+        quads = ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+        return compact_jsonld(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
     if fmt == "graphml":
         import io
 
