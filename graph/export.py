@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .errors import TreatyKGError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, TKG
 from .store import RDF_FORMATS, Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "rdfxml")
 EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "ntriples": "nt", "jsonld": "jsonld",
@@ -73,6 +77,53 @@ def export_format(fmt: str | None, output: str | Path | None) -> str:
     return fmt
 
 
+# Each piece of evidence for a relation: its sentence, document, and the date of the act when an event read
+# from the same sentence links the same two entities and carries one, else the document's publication date.
+_EVIDENCE = """
+SELECT ?s ?p ?o ?text ?doc ?docLabel ?own ?published WHERE {{
+  VALUES ?p {{ {values} }}
+  ?a a tkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?sent .
+  ?sent nif:anchorOf ?text ; nif:referenceContext ?doc .
+  OPTIONAL {{ ?doc rdfs:label ?docLabel }}
+  OPTIONAL {{ ?doc tkg:publishedDate ?published }}
+  OPTIONAL {{
+    SELECT ?s ?o ?sent (MIN(STR(?d)) AS ?own) WHERE {{
+      ?e tkg:agent ?s ; tkg:date ?d ; prov:wasDerivedFrom ?sent .
+      {{ ?e tkg:treaty ?o }} UNION {{ ?e tkg:agent ?o }} UNION {{ ?e tkg:place ?o }}
+    }} GROUP BY ?s ?o ?sent
+  }}
+}} ORDER BY ?s ?p ?o ?doc ?text"""
+
+
+def graphml_graph(store: Store) -> nx.MultiDiGraph:
+    """The entity graph as GraphML wants it: string attributes only, and one edge per piece of evidence
+    (``relation``, ``date``, ``dated`` = sentence|published, ``evidence`` = the sentence, ``document``), so
+    that a tool such as Gephi can filter statements by time and show where each one comes from. A relation
+    with no recorded evidence keeps a single edge with its ``relation`` only."""
+    import networkx as nx
+
+    from .render import RELATIONS, entity_graph
+
+    g = entity_graph(store)
+    evidence: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for sol in store.query(_EVIDENCE.format(values=" ".join(f"tkg:{r}" for r in RELATIONS))):
+        own, published = sol["own"], sol["published"]
+        doc = sol["docLabel"] or sol["doc"]
+        attrs = {"evidence": sol["text"].value, "document": doc.value}
+        if own is not None or published is not None:
+            attrs["date"] = (own or published).value
+            attrs["dated"] = "sentence" if own is not None else "published"
+        key = (sol["s"].value, sol["p"].value[len(TKG):], sol["o"].value)
+        evidence.setdefault(key, []).append(attrs)
+    out = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        out.add_node(n, **{k: str(v) for k, v in d.items() if v is not None})
+    for u, v, rel in g.edges(keys=True):
+        for i, attrs in enumerate(evidence.get((u, rel, v), [{}])):
+            out.add_edge(u, v, key=f"{rel}-{i}", relation=rel, **attrs)
+    return out
+
+
 def export(store: Store, fmt: str) -> bytes:
     """Serialise the whole store. Graph formats merge the document graphs; TriG/N-Quads keep them."""
     if fmt in RDF_FORMATS:
@@ -87,16 +138,8 @@ def export(store: Store, fmt: str) -> bytes:
 
         import networkx as nx
 
-        from .render import entity_graph
-
-        g = entity_graph(store)
-        simple = nx.MultiDiGraph()
-        for n, d in g.nodes(data=True):
-            simple.add_node(n, **{k: str(v) for k, v in d.items() if v is not None})
-        for u, v, d in g.edges(data=True):
-            simple.add_edge(u, v, **{k: str(x) for k, x in d.items() if x is not None})
         buf = io.BytesIO()
-        nx.write_graphml(simple, buf)
+        nx.write_graphml(graphml_graph(store), buf)
         return buf.getvalue()
     raise TreatyKGError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 

@@ -1,6 +1,7 @@
 """Exports: format by extension, JSON-LD with the project's prefixes, SHACL on the data alone, GraphML."""
 
 import json
+import re
 
 import pyoxigraph as ox
 import pyshacl
@@ -120,3 +121,25 @@ def test_unknown_event_status_violates_shapes(seeded):
     g.set((event, tkg.status, tkg.rumoured))
     conforms, text = _conforms(g)
     assert not conforms and "tkg:status" in text
+
+
+def test_graphml_edges_carry_date_evidence_and_document(seeded, tmp_path):
+    import networkx as nx
+
+    store = OxigraphStore(seeded, read_only=True)
+    out = tmp_path / "g.graphml"
+    out.write_bytes(export(store, "graphml"))
+    g = nx.read_graphml(out, force_multigraph=True)
+    edges = list(g.edges(data=True))
+    assert edges and all({"relation", "evidence", "document"} <= set(d) for *_, d in edges)
+    assert {d["dated"] for *_, d in edges} == {"sentence", "published"}
+    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", d["date"]) for *_, d in edges)
+    # A date taken from the sentence is the date of that act's own event, read from that very sentence.
+    events = {(sol["s"].value, sol["o"].value, sol["text"].value, sol["d"].value) for sol in store.query(
+        "SELECT ?s ?o ?text ?d WHERE { ?e tkg:agent ?s ; tkg:treaty ?o ; tkg:date ?d ;"
+        " prov:wasDerivedFrom/nif:anchorOf ?text }")}
+    ratified = [(u, v, d) for u, v, d in edges if d["relation"] == "ratified"]
+    assert ratified and all((u, v, d["evidence"], d["date"]) in events for u, v, d in ratified)
+    # Each edge's document is a document of the store, by its title.
+    titles = {sol["t"].value for sol in store.query("SELECT ?t WHERE { ?d a tkg:Document ; rdfs:label ?t }")}
+    assert {d["document"] for *_, d in edges} <= titles
