@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,24 @@ def compact_jsonld(expanded: bytes) -> bytes:
     so that terms read ``tkg:signed`` and ``id:person/...``; the triples are unchanged."""
     data = _compact(json.loads(expanded))
     return json.dumps({"@context": dict(PREFIXES), "@graph": data}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# Characters XML 1.0 cannot carry even as references (C0 controls but tab and newlines; U+FFFE, U+FFFF),
+# matched in UTF-8: such bytes never occur inside a multi-byte sequence.
+_XML_INVALID = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _xml_safe(data: bytes, name: str) -> bytes:
+    """XML output that every XML parser reads back as written, or an error rather than a file they refuse.
+
+    A raw carriage return would come back as a newline (XML normalises line ends), so it is written as a
+    character reference; the serialisers only ever emit it inside text or attribute values."""
+    bad = _XML_INVALID.search(data)
+    if bad:
+        char = bad.group().decode("utf-8")
+        raise TreatyKGError(f"{name} cannot hold the character U+{ord(char):04X} found in a literal; "
+                            f"export Turtle, N-Triples or JSON-LD instead")
+    return data.replace(b"\r", b"&#13;")
 
 
 def export_format(fmt: str | None, output: str | Path | None) -> str:
@@ -126,6 +145,8 @@ def graphml_graph(store: Store) -> nx.MultiDiGraph:
 
 def export(store: Store, fmt: str) -> bytes:
     """Serialise the whole store. Graph formats merge the document graphs; TriG/N-Quads keep them."""
+    if fmt == "rdfxml":
+        return _xml_safe(store.dump(fmt), "RDF/XML")
     if fmt in RDF_FORMATS:
         return store.dump(fmt)
     if fmt == "jsonld":
@@ -138,9 +159,14 @@ def export(store: Store, fmt: str) -> bytes:
 
         import networkx as nx
 
+        g = graphml_graph(store)
+        # The XML writer refuses such characters with its own message: name the problem in ours first.
+        for _, _, d in [*((n, n, d) for n, d in g.nodes(data=True)), *g.edges(data=True)]:
+            for value in d.values():
+                _xml_safe(value.encode("utf-8"), "GraphML")
         buf = io.BytesIO()
-        nx.write_graphml(graphml_graph(store), buf)
-        return buf.getvalue()
+        nx.write_graphml(g, buf)
+        return _xml_safe(buf.getvalue(), "GraphML")
     raise TreatyKGError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

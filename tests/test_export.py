@@ -1,5 +1,6 @@
 """Exports: format by extension, JSON-LD with the project's prefixes, SHACL on the data alone, GraphML."""
 
+import io
 import json
 import re
 
@@ -8,6 +9,8 @@ import pyshacl
 import pytest
 import rdflib
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from graph.cli import cli
@@ -143,3 +146,91 @@ def test_graphml_edges_carry_date_evidence_and_document(seeded, tmp_path):
     # Each edge's document is a document of the store, by its title.
     titles = {sol["t"].value for sol in store.query("SELECT ?t WHERE { ?d a tkg:Document ; rdfs:label ?t }")}
     assert {d["document"] for *_, d in edges} <= titles
+
+
+# Round trips: random small graphs, every export format read back by independent parsers.
+_RELATIONS = ("signed", "partyTo", "metWith", "visited", "invokes")
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_OX = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+       "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+_RDFLIB = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "ntriples": "nt", "jsonld": "json-ld",
+           "rdfxml": "xml"}
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@st.composite
+def small_graphs(draw) -> dict[str, list[tuple]]:
+    """One or two documents naming a few entities (labels with any characters) and relations between them."""
+    tkg = PREFIXES["tkg"]
+    entities = draw(st.lists(st.tuples(st.sampled_from(("Person", "State", "Treaty")), _TEXT,
+                                       st.lists(_TEXT, max_size=2)), min_size=1, max_size=4))
+    docs = {}
+    for d in range(draw(st.integers(1, 2))):
+        doc = ox.NamedNode(f"{PREFIXES['id']}doc/{d}")
+        triples = [(doc, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(tkg + "Document")),
+                   (doc, ox.NamedNode(PREFIXES["rdfs"] + "label"),
+                    ox.Literal(draw(_TEXT), language=draw(st.sampled_from(("en", "fr-be"))))),
+                   (doc, ox.NamedNode(tkg + "publishedDate"),
+                    ox.Literal(draw(st.dates()).isoformat(), datatype=ox.NamedNode(PREFIXES["xsd"] + "date")))]
+        for i, (cls, label, alts) in enumerate(entities):
+            node = ox.NamedNode(f"{PREFIXES['id']}{cls.lower()}/{i}")
+            triples += [(node, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(tkg + cls)),
+                        (node, ox.NamedNode(PREFIXES["skos"] + "prefLabel"), ox.Literal(label)),
+                        (node, ox.NamedNode(tkg + "mentionedIn"), doc)]
+            triples += [(node, ox.NamedNode(PREFIXES["skos"] + "altLabel"), ox.Literal(a)) for a in alts]
+        n = len(entities)
+        for s, rel, o in draw(st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from(_RELATIONS),
+                                                 st.integers(0, n - 1)), max_size=4)):
+            triples.append((ox.NamedNode(f"{PREFIXES['id']}{entities[s][0].lower()}/{s}"),
+                            ox.NamedNode(tkg + rel), ox.NamedNode(f"{PREFIXES['id']}{entities[o][0].lower()}/{o}")))
+        docs[doc.value] = list(dict.fromkeys(triples))
+    return docs
+
+
+def _store(docs: dict[str, list[tuple]]) -> OxigraphStore:
+    store = OxigraphStore(None)
+    store.replace_documents(docs)
+    return store
+
+
+def _has_xml_invalid(docs: dict[str, list[tuple]], only: str = "") -> bool:
+    """Whether a literal (of a predicate ending in ``only``) has a character XML cannot hold."""
+    return any(isinstance(o, ox.Literal) and p.value.endswith(only) and _XML_INVALID.search(o.value)
+               for ts in docs.values() for _, p, o in ts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(small_graphs(), st.sampled_from(sorted(_OX)))
+def test_rdf_exports_round_trip(docs, fmt):
+    store = _store(docs)
+    if fmt == "rdfxml" and _has_xml_invalid(docs):
+        with pytest.raises(TreatyKGError, match="RDF/XML cannot hold"):
+            export(store, fmt)
+        return
+    data = export(store, fmt)
+    quads = {(s, p, o, ox.NamedNode(d)) for d, ts in docs.items() for s, p, o in ts}
+    back = set(ox.parse(data, format=_OX[fmt]))
+    if fmt in {"trig", "nquads", "jsonld"}:
+        assert {(q.subject, q.predicate, q.object, q.graph_name) for q in back} == quads
+    else:
+        assert {q.triple for q in back} == {ox.Triple(s, p, o) for s, p, o, _ in quads}
+    expected = rdflib.Graph().parse(data=store.dump("ntriples", union=True).decode("utf-8"), format="nt")
+    assert isomorphic(union_graph(data, _RDFLIB[fmt]), expected)
+
+
+@settings(max_examples=15, deadline=None)
+@given(small_graphs())
+def test_graphml_round_trips_labels_and_edges(docs):
+    import networkx as nx
+
+    store = _store(docs)
+    if _has_xml_invalid(docs, only="Label"):  # only names reach GraphML here: these graphs have no evidence
+        with pytest.raises(TreatyKGError, match="GraphML cannot hold"):
+            export(store, "graphml")
+        return
+    g = nx.read_graphml(io.BytesIO(export(store, "graphml")), force_multigraph=True)
+    labels = {s.value: o.value for ts in docs.values() for s, p, o in ts if p.value.endswith("#prefLabel")}
+    assert {n: d["label"] for n, d in g.nodes(data=True)} == labels
+    relations = {(s.value, p.value.split("#")[1], o.value) for ts in docs.values() for s, p, o in ts
+                 if p.value.split("#")[-1] in _RELATIONS and s != o}
+    assert {(u, d["relation"], v) for u, v, d in g.edges(data=True)} == relations
