@@ -210,19 +210,22 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, store_location)
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml",
-                                                     "rdfxml"]), default="turtle", show_default=True)
+                                                     "rdfxml"]),
+              help="Default: from the -o extension (.ttl .trig .nq .nt .jsonld .rdf .graphml); turtle on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @store_option
 def export(fmt, output, store_location) -> None:
-    """Export the graph (TriG and N-Quads keep one named graph per document).
+    """Export the graph (TriG, N-Quads and JSON-LD keep one named graph per document).
 
     \b
     Example:
-        treatykg export --format trig -o graph.trig
+        treatykg export -o graph.trig
+        treatykg export --format ntriples > graph.nt
     """
     from .export import export as run_export
-    from .export import export_to
+    from .export import export_format, export_to
 
+    fmt = export_format(fmt, output)
     store = _open(store_location, read_only=True)
     if output:
         export_to(store, fmt, output)
