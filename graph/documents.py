@@ -2,7 +2,7 @@
 
 Cleaning never moves a character: boilerplate is blanked with spaces of its own length, so an offset
 into ``Document.text`` (what extraction reads) is an offset into ``Document.original`` (the text of the
-user's file) too.
+user's file) too. Web pages, JSON Lines dumps and feeds are read by :mod:`graph.readers`, chosen by suffix.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from typing import NamedTuple
 
 from .errors import InputError
 from .namespaces import document_iri
+from .readers import SUFFIXES as READER_SUFFIXES
+from .readers import OnError, read_path
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + READER_SUFFIXES
 MAX_BYTES = 5_000_000  # far beyond any news article; bigger files are almost surely not one
 STRING_FIELDS = ("id", "url", "title", "source", "published")
 
@@ -57,7 +60,7 @@ class Document:
     path: str | None = None
     meta: dict = field(default_factory=dict)
     original: str = ""
-    file_sha256: str | None = None
+    digest: str | None = None  # SHA-256 of the bytes of the user's file the document was read from
 
     def __post_init__(self) -> None:
         self.original = self.original or self.text
@@ -69,7 +72,13 @@ class Document:
     @property
     def sha256(self) -> str:
         """SHA-256 of the file's bytes (``sha256sum FILE``), or of the UTF-8 text when there is no file."""
-        return self.file_sha256 or hashlib.sha256(self.original.encode("utf-8")).hexdigest()
+        return self.digest or hashlib.sha256(self.original.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256sum FILE``, read in blocks (a dump of any size)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class Source(NamedTuple):
@@ -146,7 +155,8 @@ def decode(data: bytes, where: str) -> str:
     return text
 
 
-def _parse_date(value: object, where: str) -> date | None:
+def parse_date(value: object, where: str) -> date | None:
+    """An ISO publication date from a sidecar, page or record, or None when absent."""
     if value in (None, ""):
         return None
     try:
@@ -193,8 +203,7 @@ def document_id(meta: dict, fallback: str) -> str:
 
 
 def document_from_text(name: str, raw: str, published: date | None = None, **meta: object) -> Document:
-    """Build a Document from text already in memory (checked like a file's); ``id`` or ``url`` in
-    ``meta`` identify it, else ``name``."""
+    """Build a Document identified by ``name`` from text already in memory (checked like a file's)."""
     if "\x00" in raw:
         raise InputError(f"{shown(name)}: binary content, not a text document")
     if _SURROGATE.search(raw):
@@ -203,7 +212,7 @@ def document_from_text(name: str, raw: str, published: date | None = None, **met
     if not text.strip():
         raise InputError(f"{shown(name)}: empty document")
     strings = {k: meta.get(k) if isinstance(meta.get(k), str) else None for k in ("title", "source", "url")}
-    return Document(name=document_id(meta, name), text=text, published=published, path=meta.get("path"),
+    return Document(name=name, text=text, published=published, path=meta.get("path"),
                     meta=dict(meta), original=raw, **strings)
 
 
@@ -226,10 +235,10 @@ def read_document(path: str | Path, published: date | None = None, name: str | N
         raise InputError(f"{where}: cannot read ({exc.strerror})") from None
     raw = decode(data, where)
     meta = read_sidecar(path)
-    pub = published or _parse_date(meta.get("published"), where)
-    doc = document_from_text(name, raw, pub, **{k: meta.get(k) for k in ("id", "url", "title", "source")},
-                             path=str(path))
-    doc.file_sha256 = hashlib.sha256(data).hexdigest()
+    pub = published or parse_date(meta.get("published"), where)
+    doc = document_from_text(document_id(meta, name), raw, pub,
+                             **{k: meta.get(k) for k in ("title", "source", "url")}, path=str(path))
+    doc.digest = hashlib.sha256(data).hexdigest()
     return doc
 
 
@@ -291,7 +300,21 @@ def find_documents(paths: Iterable[str | Path]) -> list[Path]:
     return [s.path for s in find_sources(paths)]
 
 
+def read_documents(path: Path, published: date | None = None, on_error: OnError | None = None,
+                   name: str | None = None) -> Iterator[Document]:
+    """The documents of one file: one for text, one per record or entry for dumps and feeds.
+
+    ``name`` (default: the file name) is the file's identifier where nothing in it gives one; records
+    without an ``id`` or ``url`` are ``NAME#LINE`` (or ``NAME#ENTRY``). ``on_error`` receives the
+    one-line reason a record was skipped; without it, the first bad record raises.
+    """
+    if path.suffix.lower() in READER_SUFFIXES:
+        yield from read_path(path, published, on_error, name)
+    else:
+        yield read_document(path, published, name)
+
+
 def iter_documents(paths: Iterable[str | Path], published: date | None = None) -> Iterator[Document]:
     """Read documents one by one (streaming: nothing is held beyond the current one)."""
     for source in find_sources(paths):
-        yield read_document(source.path, published, source.name)
+        yield from read_documents(source.path, published, name=source.name)

@@ -142,15 +142,12 @@ def test_names_that_read_alike_get_distinct_iris(names):
     assert first.isascii() and second.isascii()
 
 
-def test_folder_nested_a_thousand_deep(tmp_path):
-    folder = str(tmp_path)
-    for _ in range(1000):  # one level at a time: makedirs itself recurses too deep for this
-        folder += "/d"
-        os.mkdir(folder)
-    with open(os.path.join(folder, "deep.txt"), "w") as f:
+def test_folder_nested_a_thousand_deep(deep_tree):
+    root, deepest = deep_tree
+    with open(os.path.join(deepest, "deep.txt"), "w") as f:
         f.write("Text.")
-    (tmp_path / "top.txt").write_text("Text.")
-    sources = find_sources([tmp_path])
+    (root / "top.txt").write_text("Text.")
+    sources = find_sources([root])
     assert sorted(s.path.name for s in sources) == ["deep.txt", "top.txt"]
 
 

@@ -183,3 +183,14 @@ def test_offsets_and_hash_point_into_the_users_file(tmp_path):
     assert len(anchors) >= 2
     for sol in anchors:
         assert original[int(sol["b"].value):int(sol["e"].value)] == sol["t"].value
+
+
+def test_ingest_forgets_the_words_of_each_batch(tmp_path):
+    # spaCy would otherwise keep every new name it parsed for the life of the process.
+    from graph.nlp import load_nlp
+
+    (tmp_path / "n.txt").write_text("Foreign Minister Zorvakel Quintaberro signed the Treaty of Ulmavesk.\n")
+    store = OxigraphStore(None)
+    report = ingest([tmp_path], store)
+    assert report.documents and "Zorvakel" in store.dump("nquads").decode()
+    assert "Zorvakel" not in load_nlp().vocab.strings
