@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .atomic import atomic_output
 from .errors import TreatyKGError
 from .namespaces import PREFIXES
 from .store import RDF_FORMATS, Store
@@ -83,7 +84,6 @@ def export_to(store: Store, fmt: str, path: str | Path) -> Path:
     path = Path(path)
     data = export(store, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
     return path
