@@ -194,3 +194,19 @@ def test_ingest_forgets_the_words_of_each_batch(tmp_path):
     report = ingest([tmp_path], store)
     assert report.documents and "Zorvakel" in store.dump("nquads").decode()
     assert "Zorvakel" not in load_nlp().vocab.strings
+
+
+def test_records_of_a_dump_are_identified_by_id_url_or_path_and_line(tmp_path):
+    news = tmp_path / "news" / "wire"
+    news.mkdir(parents=True)
+    lines = [{"id": "w-1", "text": TEXT}, {"text": TEXT}, {"id": "w-1", "text": TEXT},
+             {"url": "https://example.org/r", "text": TEXT}]
+    (news / "dump.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    store = OxigraphStore(None)
+    report = ingest([tmp_path / "news"], store)
+    assert sorted(store.documents()) == sorted(document_iri(n) for n in
+                                               ("w-1", "wire/dump.jsonl#2", "https://example.org/r"))
+    assert len(report.errors) == 1 and "dump.jsonl#3: identified as 'w-1'" in report.errors[0]
+    digest = hashlib.sha256((news / "dump.jsonl").read_bytes()).hexdigest()
+    hashes = {s["h"].value for s in store.query("SELECT ?h WHERE { GRAPH ?g { ?d tkg:sha256 ?h } }")}
+    assert hashes == {digest}
