@@ -139,11 +139,12 @@ def ingest(paths, store_location, published, workers, dask_address) -> None:
 @click.argument("document")
 @store_option
 def remove(document, store_location) -> None:
-    """Remove one document (file name or IRI) and every fact read from it.
+    """Remove one document and every fact read from it: by its sidecar id or url, its path relative to
+    the folder it was ingested from, or its IRI.
 
     \b
     Example:
-        treatykg remove 004_794aa6125397d129.txt
+        treatykg remove 2024/004_794aa6125397d129.txt
     """
     from .pipeline import remove as run_remove
 

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from .documents import find_documents
 from .errors import TreatyKGError
-from .pipeline import BATCH_DOCS, IngestReport, _batches, _NoBar, _read_all, _write, _zoned_batch
+from .pipeline import BATCH_DOCS, IngestReport, _batches, _NoBar, _read_all, _write, _zoned_batch, input_sources
 from .store import Store
 
 RETRIES = 3
@@ -50,7 +49,7 @@ def ingest_dask(paths: Iterable[str | os.PathLike], store: Store, address: str, 
     from distributed import as_completed
 
     report = IngestReport()
-    docs = _read_all(find_documents(paths), published, report)
+    docs = _read_all(input_sources(paths, report), published, report)
     with connect(address) as client:
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
         batches = _batches(docs, batch_size)

@@ -1,18 +1,23 @@
-"""Documents: read .txt/.md files (and their .meta.json sidecars) into clean, checked text.
+"""Documents: read .txt/.md files (and their .meta.json sidecars) into checked text.
 
-Web pages, JSON Lines dumps and feeds are read by :mod:`graph.readers`, chosen by suffix.
+Cleaning never moves a character: boilerplate is blanked with spaces of its own length, so an offset
+into ``Document.text`` (what extraction reads) is an offset into ``Document.original`` (the text of the
+user's file) too. Web pages, JSON Lines dumps and feeds are read by :mod:`graph.readers`, chosen by suffix.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError
 from .namespaces import document_iri
@@ -22,14 +27,29 @@ from .readers import OnError, read_path
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + READER_SUFFIXES
 MAX_BYTES = 5_000_000  # far beyond any news article; bigger files are almost surely not one
+STRING_FIELDS = ("id", "url", "title", "source", "published")
 
 _SOURCE_TRAILER = re.compile(r"^\s*(?:source|sources|via)\s*:\s*\S.*$", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Characters XML 1.0 cannot carry at all (C0 controls but tab and newlines): RDF/XML and GraphML
+# exports would not parse with them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Bidirectional embedding and isolate controls reorder what a terminal or a picture shows.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
 class Document:
-    """A source document ready for extraction; ``text`` is what offsets refer to."""
+    """A source document ready for extraction.
+
+    ``name`` is its identifier (sidecar ``id`` or ``url``, else its path relative to the folder it was
+    found in); ``original`` is the decoded text of the file, ``text`` the same text with boilerplate
+    blanked (same length, so offsets into one are offsets into the other).
+    """
 
     name: str
     text: str
@@ -39,7 +59,11 @@ class Document:
     url: str | None = None
     path: str | None = None
     meta: dict = field(default_factory=dict)
-    digest: str | None = None  # SHA-256 of the source bytes when they are not the text (a web page)
+    original: str = ""
+    digest: str | None = None  # SHA-256 of the bytes of the user's file the document was read from
+
+    def __post_init__(self) -> None:
+        self.original = self.original or self.text
 
     @property
     def iri(self) -> str:
@@ -47,30 +71,88 @@ class Document:
 
     @property
     def sha256(self) -> str:
-        return self.digest or hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """SHA-256 of the file's bytes (``sha256sum FILE``), or of the UTF-8 text when there is no file."""
+        return self.digest or hashlib.sha256(self.original.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256sum FILE``, read in blocks (a dump of any size)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class Source(NamedTuple):
+    """A document file and the name it is known by when its sidecar gives no ``id`` or ``url``."""
+
+    path: Path
+    name: str
+
+
+def shown(text: object) -> str:
+    """``text`` on one printable line: control characters, lone surrogates and the like escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def clean_label(text: str) -> str:
+    """A name or short literal as one plain line: NFC, no control or bidi characters, single spaces."""
+    text = unicodedata.normalize("NFC", _BIDI.sub("", text))
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def literal_text(text: str) -> str:
+    """Text as an RDF literal every format can carry: characters XML forbids become U+FFFD, one for one,
+    so offsets into the text still hold."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _blank(s: str) -> str:
+    return " " * len(s)
 
 
 def clean_text(raw: str) -> str:
-    """Normalise (NFC, newlines) and drop boilerplate: repeated headlines and ``source:`` trailers."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    """The text extraction reads: ``raw`` with boilerplate (repeated headlines, ``source:`` trailers,
+    Markdown heading marks) and control characters blanked, every character where it was.
+
+    CRLF becomes " \\n" and other line breaks "\\n", so lines are split on "\\n" alone.
+    """
+    text = raw.replace("\r\n", " \n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
     # A stray backslash is scraping debris (a photo credit glued to its caption): break the line.
-    text = re.sub(r"[ \t]*\\[ \t]*", "\n", text)
+    text = text.replace("\\", "\n")
     lines = text.split("\n")
-    while lines and _SOURCE_TRAILER.match(lines[-1] or "x") or (lines and not lines[-1].strip()):
-        lines.pop()
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or _SOURCE_TRAILER.match(lines[end - 1])):
+        end -= 1
+        lines[end] = _blank(lines[end])
     seen: set[str] = set()
-    kept: list[str] = []
-    for line in lines:
-        line = _MD_HEADING.sub("", line).rstrip()
+    for i, line in enumerate(lines[:end]):
+        heading = _MD_HEADING.match(line)
+        if heading:
+            line = lines[i] = _blank(heading.group(0)) + line[heading.end():]
         key = line.strip().lower()
         # A headline repeated by a scraper is noise; repeated short lines are not facts twice.
         if key and key in seen and len(key) < 200:
+            lines[i] = _blank(line)
             continue
         if key:
             seen.add(key)
-        kept.append(line)
-    text = "\n".join(kept)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return "\n".join(lines)
+
+
+def decode(data: bytes, where: str) -> str:
+    """Bytes of a text file as text: UTF-8 (with or without a BOM), or UTF-16/32 when a BOM says so."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    if encoding.startswith("utf-8") and b"\x00" in data:
+        raise InputError(f"{where}: binary file, not a UTF-8 text document")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not valid {encoding.upper().removesuffix('-SIG')} (byte {exc.start}); "
+                         "save it as UTF-8") from None
+    if "\x00" in text:
+        raise InputError(f"{where}: binary file, not a UTF-8 text document")
+    return text
 
 
 def parse_date(value: object, where: str) -> date | None:
@@ -80,84 +162,159 @@ def parse_date(value: object, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InputError(f"{where}: publication date is not an ISO date: {value!r}") from None
+        raise InputError(f"{where}: 'published' is not an ISO date: {shown(value)!r}") from None
 
 
 def read_sidecar(path: Path) -> dict:
-    """The ``NAME.meta.json`` beside ``NAME.txt``, or {} when there is none."""
+    """The ``NAME.meta.json`` beside ``NAME.txt``, or {} when there is none.
+
+    ``id``, ``url``, ``title``, ``source`` and ``published`` must be strings (or null).
+    """
     meta_path = path.with_name(path.stem + ".meta.json")
-    if not meta_path.exists():
-        return {}
+    where = shown(meta_path)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{meta_path}: not valid JSON ({exc})") from None
+        if not meta_path.is_file():
+            return {}
+        meta = json.loads(decode(meta_path.read_bytes(), where))
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
+    except ValueError as exc:
+        raise InputError(f"{where}: not valid JSON ({shown(exc)})") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read ({exc.strerror})") from None
     if not isinstance(meta, dict):
-        raise InputError(f"{meta_path}: expected a JSON object")
+        raise InputError(f"{where}: expected a JSON object")
+    for key in STRING_FIELDS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{where}: {key!r} must be a string, not {type(value).__name__}")
+        if value and _SURROGATE.search(value):
+            raise InputError(f"{where}: {key!r} holds a lone surrogate")
     return meta
 
 
+def document_id(meta: dict, fallback: str) -> str:
+    """What identifies a document: the sidecar's ``id``, else its ``url``, else ``fallback`` (the path)."""
+    for key in ("id", "url"):
+        value = (meta.get(key) or "").strip()
+        if value:
+            return value
+    return fallback
+
+
 def document_from_text(name: str, raw: str, published: date | None = None, **meta: object) -> Document:
-    """Build a Document from text already in memory (checked like a file's)."""
+    """Build a Document identified by ``name`` from text already in memory (checked like a file's)."""
     if "\x00" in raw:
-        raise InputError(f"{name}: binary content, not a text document")
+        raise InputError(f"{shown(name)}: binary content, not a text document")
+    if _SURROGATE.search(raw):
+        raise InputError(f"{shown(name)}: text holds a lone surrogate")
     text = clean_text(raw)
-    if not text:
-        raise InputError(f"{name}: empty document")
-    return Document(name=name, text=text, published=published,
-                    title=meta.get("title"), source=meta.get("source"), url=meta.get("url"),
-                    path=meta.get("path"), meta=dict(meta))
+    if not text.strip():
+        raise InputError(f"{shown(name)}: empty document")
+    strings = {k: meta.get(k) if isinstance(meta.get(k), str) else None for k in ("title", "source", "url")}
+    return Document(name=name, text=text, published=published, path=meta.get("path"),
+                    meta=dict(meta), original=raw, **strings)
 
 
-def read_document(path: str | Path, published: date | None = None) -> Document:
-    """Read one document; ``published`` overrides the sidecar's date."""
+def read_document(path: str | Path, published: date | None = None, name: str | None = None) -> Document:
+    """Read one document; ``published`` overrides the sidecar's date. ``name`` (default: the file name)
+    identifies it unless its sidecar has an ``id`` or ``url``."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise InputError(f"{path}: binary file, not a UTF-8 text document")
+    where = shown(path)
+    name = name or path.name
+    if _SURROGATE.search(name):
+        raise InputError(f"{where}: file name is not valid UTF-8")
     try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+        if not path.is_file():
+            raise InputError(f"{where}: no such file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{where}: too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+    raw = decode(data, where)
     meta = read_sidecar(path)
-    pub = published or parse_date(meta.get("published"), str(path))
-    extra = {k: v for k, v in meta.items() if k not in {"published", "title", "source", "url"}}
-    return document_from_text(path.name, raw, pub, title=meta.get("title"), source=meta.get("source"),
-                              url=meta.get("url"), path=str(path), **extra)
+    pub = published or parse_date(meta.get("published"), where)
+    doc = document_from_text(document_id(meta, name), raw, pub,
+                             **{k: meta.get(k) for k in ("title", "source", "url")}, path=str(path))
+    doc.digest = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def _walk(root: Path, errors: list[str] | None) -> Iterator[Path]:
+    """Document files under ``root``, depth first without recursion (a folder nested a thousand deep is
+    fine); folders that cannot be read are reported in ``errors`` (raised when it is None)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:  # a symlink back up the tree
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            message = f"{shown(folder)}: cannot read folder ({exc.strerror})"
+            if errors is None:
+                raise InputError(message) from None
+            errors.append(message)
+            continue
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    stack.append(p)
+                elif entry.is_file() and p.suffix.lower() in SUFFIXES and not p.name.endswith(".meta.json"):
+                    yield p
+            except OSError:
+                stack.append(p)  # reported when it is opened as a folder
+
+
+def find_sources(paths: Iterable[str | Path], errors: list[str] | None = None) -> list[Source]:
+    """Expand files and folders into document files, each with its default name: its path relative
+    to the folder given (a file given directly: its file name). Stable order; a file given twice is
+    read once."""
+    found: list[Source] = []
+    taken: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(_walk(p, errors))
+            batch = [Source(f, f.relative_to(p).as_posix()) for f in files]
+        elif p.exists():
+            batch = [Source(p, p.name)]
+        else:
+            raise InputError(f"{shown(p)}: no such file or folder")
+        for s in batch:
+            real = Path(os.path.abspath(s.path))
+            if real not in taken:
+                taken.add(real)
+                found.append(s)
+    return found
 
 
 def find_documents(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into the document files they hold, in a stable order."""
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                                and not f.name.endswith(".meta.json")))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise InputError(f"{p}: no such file or folder")
-    return found
+    return [s.path for s in find_sources(paths)]
 
 
-def read_documents(path: Path, published: date | None = None, on_error: OnError | None = None) -> Iterator[Document]:
+def read_documents(path: Path, published: date | None = None, on_error: OnError | None = None,
+                   name: str | None = None) -> Iterator[Document]:
     """The documents of one file: one for text, one per record or entry for dumps and feeds.
 
-    ``on_error`` receives the one-line reason a record was skipped; without it, the first bad
-    record raises.
+    ``name`` (default: the file name) is the file's identifier where nothing in it gives one; records
+    without an ``id`` or ``url`` are ``NAME#LINE`` (or ``NAME#ENTRY``). ``on_error`` receives the
+    one-line reason a record was skipped; without it, the first bad record raises.
     """
     if path.suffix.lower() in READER_SUFFIXES:
-        yield from read_path(path, published, on_error)
+        yield from read_path(path, published, on_error, name)
     else:
-        yield read_document(path, published)
+        yield read_document(path, published, name)
 
 
 def iter_documents(paths: Iterable[str | Path], published: date | None = None) -> Iterator[Document]:
     """Read documents one by one (streaming: nothing is held beyond the current one)."""
-    for path in find_documents(paths):
-        yield from read_documents(path, published)
+    for source in find_sources(paths):
+        yield from read_documents(source.path, published, name=source.name)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .atomic import atomic_output
 from .errors import TreatyKGError
 from .namespaces import PREFIXES, TKG
 from .store import RDF_FORMATS, Store
@@ -175,7 +176,6 @@ def export_to(store: Store, fmt: str, path: str | Path) -> Path:
     path = Path(path)
     data = export(store, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
     return path

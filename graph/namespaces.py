@@ -100,9 +100,15 @@ def article_iri(treaty_iri: str | None, number: str, paragraph: str | None = Non
     return f"{ID}article/{owner}/{frag}"
 
 
-def document_iri(name: str) -> str:
-    """IRI of a source document; it also names the document's graph."""
-    return DOC + slug(name)
+def document_iri(identifier: str) -> str:
+    """IRI of a source document (it also names the document's graph), from its identifier: the
+    sidecar's ``id`` or ``url``, else its path relative to the folder it was found in.
+
+    A readable part is followed by a hash of the exact identifier, so identifiers that read alike
+    (``a b.txt`` and ``A_B.txt``, names in other scripts) stay distinct documents.
+    """
+    readable = _ascii_slug(fold(identifier))[:60].rstrip("-") or "doc"
+    return f"{DOC}{readable}-{_digest(identifier, 12)}"
 
 
 def hashed_iri(kind: str, *parts: str) -> str:

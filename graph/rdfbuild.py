@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
 
+from .documents import literal_text
 from .extract import Extraction
 from .extract.relations import Sentence
 from .extract.resolve import Entity
@@ -40,7 +41,8 @@ def build_triples(ex: Extraction) -> list[tuple]:
     add = triples.add
 
     add((doc, A, tkg("Document")))
-    add((doc, NamedNode(NIF + "isString"), Literal(d.text)))
+    # The text of the user's file, so offsets and the hash can be checked against it.
+    add((doc, NamedNode(NIF + "isString"), Literal(literal_text(d.original))))
     add((doc, tkg("sha256"), Literal(d.sha256)))
     add((doc, NamedNode(RDFS + "label"), Literal(d.title or d.name)))
     if d.title:
@@ -56,7 +58,7 @@ def build_triples(ex: Extraction) -> list[tuple]:
     def sentence(s: Sentence) -> NamedNode:
         node = NamedNode(f"{d.iri}#char={s.start},{s.end}")
         add((node, A, tkg("Sentence")))
-        add((node, NamedNode(NIF + "anchorOf"), Literal(s.text)))
+        add((node, NamedNode(NIF + "anchorOf"), Literal(literal_text(d.original[s.start:s.end]))))
         add((node, NamedNode(NIF + "beginIndex"), Literal(str(s.start), datatype=NamedNode(XSD + "integer"))))
         add((node, NamedNode(NIF + "endIndex"), Literal(str(s.end), datatype=NamedNode(XSD + "integer"))))
         add((node, NamedNode(NIF + "referenceContext"), doc))

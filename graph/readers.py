@@ -41,15 +41,16 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def read_html(path: str | Path, published: date | None = None):
+def read_html(path: str | Path, published: date | None = None, name: str | None = None):
     """One web page: its main text (menus, footers and sidebars dropped) and its metadata.
 
     A ``.meta.json`` sidecar wins over what the page says about itself; ``published`` wins over both.
-    The document's hash is of the page's bytes, so it identifies the file as saved.
+    The page is identified like a text file: the sidecar's ``id`` or ``url``, else ``name`` (default:
+    the file name). The document's hash is of the page's bytes, so it identifies the file as saved.
     """
     import trafilatura
 
-    from .documents import document_from_text, parse_date, read_sidecar
+    from .documents import document_from_text, document_id, parse_date, read_sidecar
 
     path = Path(path)
     data = _read_bytes(path)
@@ -61,24 +62,27 @@ def read_html(path: str | Path, published: date | None = None):
     pub = published or parse_date(meta.get("published") or page.get("date"), str(path))
     extra = {k: v for k, v in meta.items() if k not in {"published", "title", "source", "url", "path"}}
     doc = document_from_text(
-        str(meta.get("id") or path.name), page["text"], pub,
+        document_id(meta, name or path.name), page["text"], pub,
         title=meta.get("title") or page.get("title"), source=meta.get("source") or page.get("sitename"),
         url=meta.get("url") or page.get("url"), path=str(path), **extra)
     doc.digest = hashlib.sha256(data).hexdigest()
     return doc
 
 
-def iter_jsonl(path: str | Path, published: date | None = None, on_error: OnError | None = None):
+def iter_jsonl(path: str | Path, published: date | None = None, on_error: OnError | None = None,
+               name: str | None = None):
     """Articles of a JSON Lines dump, one per line, read line by line (a dump of any size streams).
 
-    A line that is not a JSON object with a ``text`` or ``content`` is reported through ``on_error``
-    (``FILE:LINE: why``) and skipped; the other lines are still read.
+    A record is identified by its ``id``, else its ``url``, else ``NAME#LINE`` (``name`` defaults to
+    the file name). A line that is not a JSON object with a ``text`` or ``content`` is reported
+    through ``on_error`` (``FILE:LINE: why``) and skipped; the other lines are still read.
     """
-    from .documents import document_from_text, parse_date
+    from .documents import document_from_text, file_sha256, parse_date
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    digest = file_sha256(path)  # every record's hash is the dump's: the bytes the user has
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
             where = f"{path}:{number}"
@@ -99,10 +103,12 @@ def iter_jsonl(path: str | Path, published: date | None = None, on_error: OnErro
                 if not isinstance(text, str) or not text.strip():
                     raise InputError(f"{where}: no 'text' or 'content'")
                 pub = published or parse_date(record.get("published") or record.get("date"), where)
-                name = str(record.get("id") or record.get("url") or f"{path.name}#{number}")
-                yield document_from_text(name, text, pub, title=_str(record.get("title")),
+                ident = str(record.get("id") or record.get("url") or f"{name or path.name}#{number}")
+                doc = document_from_text(ident, text, pub, title=_str(record.get("title")),
                                          source=_str(record.get("source")), url=_str(record.get("url")),
                                          path=f"{path}#{number}")
+                doc.digest = digest
+                yield doc
             except InputError as exc:
                 _skip(on_error, str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
 
@@ -124,14 +130,18 @@ def _entry_text(entry) -> str:
     return trafilatura.extract(page, favor_recall=True) or trafilatura.html2txt(page) or ""
 
 
-def iter_feed(path: str | Path, published: date | None = None, on_error: OnError | None = None):
-    """Entries of an RSS or Atom feed file, each one document (its full content, else its summary)."""
+def iter_feed(path: str | Path, published: date | None = None, on_error: OnError | None = None,
+              name: str | None = None):
+    """Entries of an RSS or Atom feed file, each one document (its full content, else its summary),
+    identified by its ``id``, else its link, else ``NAME#ENTRY`` (``name`` defaults to the file name)."""
     import feedparser
 
     from .documents import document_from_text
 
     path = Path(path)
-    parsed = feedparser.parse(_read_bytes(path))
+    data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    parsed = feedparser.parse(data)
     if not parsed.entries:
         why = f" ({parsed.bozo_exception})" if parsed.bozo else ""
         raise InputError(f"{path}: not an RSS or Atom feed with entries{why}")
@@ -145,20 +155,24 @@ def iter_feed(path: str | Path, published: date | None = None, on_error: OnError
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             # feedparser gives UTC struct_time; the calendar day is what the feed states.
             pub = published or (date(*stamp[:3]) if stamp else None)
-            name = str(entry.get("id") or entry.get("link") or f"{path.name}#{number}")
-            yield document_from_text(name, text, pub, title=_str(entry.get("title")), source=_str(source),
+            ident = str(entry.get("id") or entry.get("link") or f"{name or path.name}#{number}")
+            doc = document_from_text(ident, text, pub, title=_str(entry.get("title")), source=_str(source),
                                      url=_str(entry.get("link")), path=where)
+            doc.digest = digest
+            yield doc
         except InputError as exc:
             _skip(on_error, str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
 
 
-def read_path(path: Path, published: date | None = None, on_error: OnError | None = None) -> Iterator:
-    """The documents of one input file of a kind this module reads, chosen by suffix."""
+def read_path(path: Path, published: date | None = None, on_error: OnError | None = None,
+              name: str | None = None) -> Iterator:
+    """The documents of one input file of a kind this module reads, chosen by suffix; ``name`` is the
+    file's identifier where nothing in it gives one."""
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        return iter([read_html(path, published)])
+        return iter([read_html(path, published, name)])
     if suffix in JSONL_SUFFIXES:
-        return iter_jsonl(path, published, on_error)
+        return iter_jsonl(path, published, on_error, name)
     if suffix in FEED_SUFFIXES:
-        return iter_feed(path, published, on_error)
+        return iter_feed(path, published, on_error, name)
     raise InputError(f"{path}: not an input kind read here ({', '.join(SUFFIXES)})")

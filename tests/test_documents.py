@@ -1,10 +1,21 @@
+import hashlib
 import json
+import os
 from datetime import date
 
 import pytest
 
-from graph.documents import clean_text, document_from_text, find_documents, iter_documents, read_document
+from graph.documents import (
+    clean_label,
+    clean_text,
+    document_from_text,
+    find_documents,
+    find_sources,
+    iter_documents,
+    read_document,
+)
 from graph.errors import InputError
+from graph.namespaces import document_iri
 
 
 def test_sidecar_gives_published_date_and_title(tmp_path):
@@ -13,7 +24,7 @@ def test_sidecar_gives_published_date_and_title(tmp_path):
     doc = read_document(tmp_path / "a.txt")
     assert doc.published == date(2024, 6, 19)
     assert doc.title == "T" and doc.url == "u"
-    assert doc.iri.endswith("/doc/a-txt")
+    assert doc.name == "u" and doc.iri == document_iri("u")
 
 
 def test_cli_date_overrides_sidecar(tmp_path):
@@ -24,11 +35,13 @@ def test_cli_date_overrides_sidecar(tmp_path):
 
 def test_repeated_headlines_and_source_trailer_are_dropped():
     raw = "Big news\n\nBig news\n\nBig news\n\nThe body.\n\nsource: somewhere\n"
-    assert clean_text(raw) == "Big news\n\nThe body."
+    cleaned = clean_text(raw)
+    assert len(cleaned) == len(raw)
+    assert cleaned.split() == ["Big", "news", "The", "body."]
 
 
 def test_backslash_credit_is_split_from_caption():
-    assert clean_text("Caption here. \\Some Agency") == "Caption here.\nSome Agency"
+    assert clean_text("Caption here. \\Some Agency") == "Caption here. \nSome Agency"
 
 
 @pytest.mark.parametrize(
@@ -74,3 +87,97 @@ def test_missing_path():
 def test_document_from_text_rejects_binary():
     with pytest.raises(InputError):
         document_from_text("x", "a\x00b")
+
+
+def test_cleaning_keeps_every_offset():
+    raw = ("## Big news\r\nBig news\r\n\r\nThe treaty was signed in Lisbon.\\Photo: Agency\r\n"
+           "Caf\u0065\u0301 talks \x07 continued.\r\n\r\nsource: somewhere\r\n")
+    cleaned = clean_text(raw)
+    assert len(cleaned) == len(raw)
+    i = raw.index("The treaty")
+    assert cleaned[i:i + 32] == raw[i:i + 32] == "The treaty was signed in Lisbon."
+    assert "\r" not in cleaned and "\x07" not in cleaned and "#" not in cleaned
+    assert "source" not in cleaned and cleaned.count("Big news") == 1
+
+
+def test_document_keeps_the_original_text_and_the_file_hash(tmp_path):
+    data = "\ufeffHeadline\r\n\r\nThe treaty was signed.\r\nsource: x\r\n".encode()
+    (tmp_path / "a.txt").write_bytes(data)
+    doc = read_document(tmp_path / "a.txt")
+    assert doc.original == data.decode("utf-8-sig")
+    assert len(doc.text) == len(doc.original)
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_utf16_with_a_bom_is_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes("The treaty was signed in Łódź.".encode("utf-16"))
+    assert read_document(tmp_path / "a.txt").original == "The treaty was signed in Łódź."
+
+
+def test_identity_from_sidecar_id_then_url_then_name(tmp_path):
+    (tmp_path / "a.txt").write_text("Text one.")
+    (tmp_path / "b.txt").write_text("Text two.")
+    (tmp_path / "c.txt").write_text("Text three.")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"id": "wire-123", "url": "https://example.org/a"}))
+    (tmp_path / "b.meta.json").write_text(json.dumps({"url": "https://example.org/b"}))
+    names = [d.name for d in iter_documents([tmp_path])]
+    assert names == ["wire-123", "https://example.org/b", "c.txt"]
+
+
+def test_names_are_paths_relative_to_the_folder_given(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / "news" / sub).mkdir(parents=True)
+        (tmp_path / "news" / sub / "report.txt").write_text("Text.")
+    assert [s.name for s in find_sources([tmp_path / "news"])] == ["a/report.txt", "b/report.txt"]
+    assert [s.name for s in find_sources([tmp_path / "news" / "a" / "report.txt"])] == ["report.txt"]
+    # The same file named twice is read once.
+    assert len(find_sources([tmp_path / "news", tmp_path / "news" / "a" / "report.txt"])) == 2
+
+
+@pytest.mark.parametrize("names", [("a b.txt", "A_B.txt"), ("日本.txt", "Россия.txt"),
+                                   ("news/a/report.txt", "news/b/report.txt")])
+def test_names_that_read_alike_get_distinct_iris(names):
+    first, second = (document_iri(n) for n in names)
+    assert first != second
+    assert first.isascii() and second.isascii()
+
+
+def test_folder_nested_a_thousand_deep(deep_tree):
+    root, deepest = deep_tree
+    with open(os.path.join(deepest, "deep.txt"), "w") as f:
+        f.write("Text.")
+    (root / "top.txt").write_text("Text.")
+    sources = find_sources([root])
+    assert sorted(s.path.name for s in sources) == ["deep.txt", "top.txt"]
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    ('{"title": {"text": "T"}}', "'title' must be a string"),
+    ('{"url": ["u"]}', "'url' must be a string"),
+    ('{"published": 20240101}', "'published' must be a string"),
+    ('{"title": "\\ud800"}', "lone surrogate"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply|expected a JSON object"),
+    ('{"name": "x", "raw": 1, "path": 2}', None),
+])
+def test_sidecars_of_unexpected_shape(tmp_path, sidecar, message):
+    (tmp_path / "a.txt").write_text("Text.")
+    (tmp_path / "a.meta.json").write_text(sidecar)
+    if message is None:
+        assert read_document(tmp_path / "a.txt").name == "a.txt"
+        return
+    with pytest.raises(InputError, match=message) as err:
+        read_document(tmp_path / "a.txt")
+    assert "\n" not in str(err.value)
+
+
+def test_file_name_with_a_newline_gives_one_line(tmp_path):
+    path = tmp_path / "bad\nname.txt"
+    path.write_bytes(b"")
+    with pytest.raises(InputError) as err:
+        read_document(path)
+    assert "\n" not in str(err.value) and "bad\\nname.txt" in str(err.value)
+
+
+def test_labels_lose_control_characters():
+    assert clean_label("Vladimir\x07 Pu\u202etin\n") == "Vladimir Putin"
+    assert clean_label("Jose\u0301") == "Jos\u00e9"

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import shutil
 
 import pyoxigraph as ox
@@ -104,6 +106,85 @@ def test_interrupted_batch_leaves_documents_whole(monkeypatch, tmp_path, sample_
     assert isinstance(store._store, ox.Store)
 
 
+TEXT = "The Treaty of Lisbon was signed by Portugal and Spain on 13 December 2007 in Lisbon.\n"
+
+
+def test_documents_that_read_alike_stay_distinct(tmp_path):
+    news = tmp_path / "news"
+    for rel in ("a/report.txt", "b/report.txt", "日本.txt", "Россия.txt", "a b.txt", "A_B.txt"):
+        (news / rel).parent.mkdir(parents=True, exist_ok=True)
+        (news / rel).write_text(TEXT, encoding="utf-8")
+    store = OxigraphStore(None)
+    report = ingest([news], store)
+    assert report.errors == [] and len(report.documents) == 6
+    assert len(store.documents()) == 6
+    assert document_iri("a/report.txt") in store.documents()
+    names = {s["n"].value for s in store.query("SELECT ?n WHERE { GRAPH ?g { ?d dcterms:identifier ?n } }")}
+    assert names == {"a/report.txt", "b/report.txt", "日本.txt", "Россия.txt", "a b.txt", "A_B.txt"}
+
+
+def test_colliding_inputs_are_refused_by_name(tmp_path):
+    for sub in ("a", "b", "c"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "report.txt").write_text(TEXT)
+    (tmp_path / "x.txt").write_text(TEXT)
+    (tmp_path / "y.txt").write_text(TEXT)
+    for name in ("x", "y"):
+        (tmp_path / f"{name}.meta.json").write_text(json.dumps({"url": "https://example.org/same"}))
+    store = OxigraphStore(None)
+    report = ingest([tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt", tmp_path / "c",
+                     tmp_path / "x.txt", tmp_path / "y.txt"], store)
+    assert len(report.errors) == 5  # the two files named report.txt, the folder's report.txt, x and y
+    assert all("\n" not in e and "identified as" in e for e in report.errors)
+    assert any(e.startswith(str(tmp_path / "x.txt")) and "https://example.org/same" in e for e in report.errors)
+    assert store.documents() == []
+
+
+def test_remove_by_identifier_path_or_iri(tmp_path):
+    (tmp_path / "news" / "a").mkdir(parents=True)
+    (tmp_path / "news" / "a" / "report.txt").write_text(TEXT)
+    (tmp_path / "news" / "wire.txt").write_text(TEXT)
+    (tmp_path / "news" / "web.txt").write_text(TEXT)
+    (tmp_path / "news" / "wire.meta.json").write_text(json.dumps({"id": "wire-7"}))
+    (tmp_path / "news" / "web.meta.json").write_text(json.dumps({"url": "https://example.org/story"}))
+    store = OxigraphStore(None)
+    ingest([tmp_path / "news"], store)
+    assert len(store.documents()) == 3
+    assert remove(store, "a/report.txt") == document_iri("a/report.txt")
+    assert remove(store, "https://example.org/story") == document_iri("https://example.org/story")
+    assert remove(store, document_iri("wire-7")) == document_iri("wire-7")
+    assert store.documents() == []
+
+
+def test_reingest_with_an_id_replaces_the_document(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "a.meta.json").write_text(json.dumps({"id": "story-1"}))
+    store = OxigraphStore(None)
+    ingest([tmp_path / "a.txt"], store)
+    first = quads(store)
+    ingest([tmp_path], store)  # same id from another folder: the same document
+    assert quads(store) == first and store.documents() == [document_iri("story-1")]
+
+
+def test_offsets_and_hash_point_into_the_users_file(tmp_path):
+    body = ("## The Lisbon treaty\r\nThe Lisbon treaty\r\n\r\nThe Treaty of Lisbon was signed by Portugal and "
+            "Spain on 13 December 2007 in Lisbon.\r\nLe traite\u0301 fut ratifie\u0301 par la France.\r\n\r\n"
+            "In March 2017 the United Kingdom invoked Article 50 of the Treaty on European Union.\r\n"
+            "source: a wire\r\n")
+    data = "\ufeff".encode() + body.encode("utf-8")
+    (tmp_path / "crlf.txt").write_bytes(data)
+    store = OxigraphStore(None)
+    ingest([tmp_path / "crlf.txt"], store)
+    original = data.decode("utf-8-sig")
+    doc = next(iter(store.query("SELECT ?s ?h WHERE { ?d nif:isString ?s ; tkg:sha256 ?h }")))
+    assert doc["s"].value == original
+    assert doc["h"].value == hashlib.sha256((tmp_path / "crlf.txt").read_bytes()).hexdigest()
+    anchors = list(store.query("SELECT ?t ?b ?e WHERE { ?x nif:anchorOf ?t ; nif:beginIndex ?b ; nif:endIndex ?e }"))
+    assert len(anchors) >= 2
+    for sol in anchors:
+        assert original[int(sol["b"].value):int(sol["e"].value)] == sol["t"].value
+
+
 def test_ingest_forgets_the_words_of_each_batch(tmp_path):
     # spaCy would otherwise keep every new name it parsed for the life of the process.
     from graph.nlp import load_nlp
@@ -113,3 +194,19 @@ def test_ingest_forgets_the_words_of_each_batch(tmp_path):
     report = ingest([tmp_path], store)
     assert report.documents and "Zorvakel" in store.dump("nquads").decode()
     assert "Zorvakel" not in load_nlp().vocab.strings
+
+
+def test_records_of_a_dump_are_identified_by_id_url_or_path_and_line(tmp_path):
+    news = tmp_path / "news" / "wire"
+    news.mkdir(parents=True)
+    lines = [{"id": "w-1", "text": TEXT}, {"text": TEXT}, {"id": "w-1", "text": TEXT},
+             {"url": "https://example.org/r", "text": TEXT}]
+    (news / "dump.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    store = OxigraphStore(None)
+    report = ingest([tmp_path / "news"], store)
+    assert sorted(store.documents()) == sorted(document_iri(n) for n in
+                                               ("w-1", "wire/dump.jsonl#2", "https://example.org/r"))
+    assert len(report.errors) == 1 and "dump.jsonl#3: identified as 'w-1'" in report.errors[0]
+    digest = hashlib.sha256((news / "dump.jsonl").read_bytes()).hexdigest()
+    hashes = {s["h"].value for s in store.query("SELECT ?h WHERE { GRAPH ?g { ?d tkg:sha256 ?h } }")}
+    assert hashes == {digest}
