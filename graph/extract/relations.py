@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from ..dates import find_dates
+from . import frames, lifecycle
 from .context import (
     ACTORS,
     Clause,
@@ -27,7 +28,6 @@ from .context import (
     sentences,
     state_entity,
     subjects,
-    subtree,
     titles_alternation,
     treaty_objects,
 )
@@ -38,124 +38,6 @@ from .resolve import Entity, Resolution
 __all__ = ["Clause", "Event", "Fact", "RelationResult", "Sentence", "extract_relations", "quotes"]
 
 # --------------------------------------------------------------------------- rules
-
-LIFECYCLE = {
-    "sign": "Signing", "ink": "Signing", "conclude": "Signing",
-    "ratify": "Ratification", "approve": "Ratification", "endorse": "Ratification", "adopt": "Ratification",
-    "accede": "Accession", "join": "Accession",
-    "suspend": "Suspension",
-    "withdraw": "Withdrawal", "denounce": "Withdrawal", "abrogate": "Withdrawal", "terminate": "Withdrawal",
-    "quit": "Withdrawal", "exit": "Withdrawal", "leave": "Withdrawal",
-}
-_LAW_WORDS = {"law", "bill", "decree", "act", "legislation", "instrument", "instruments"}
-
-
-_TREATY_NOUNS = {"treaty", "agreement", "pact", "accord", "deal", "convention", "protocol"}
-
-
-def _in_lead(text: str, pos: int) -> bool:
-    """In the headline or the first paragraph after it."""
-    return sum(1 for line in text[:pos].split("\n") if line.strip()) <= 2
-
-
-def _lifecycle(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
-    for tok in span:
-        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in LIFECYCLE:
-            continue
-        kind = LIFECYCLE[tok.lemma_]
-        treaties = treaty_objects(tok, ctx)
-        rel = tok
-        while rel.dep_ == "conj" and rel.head is not rel:
-            rel = rel.head
-        if not treaties and rel.dep_ in {"acl", "relcl"}:
-            # "the Treaty of Lisbon, signed by ... on 13 December 2007"; "the Treaty of X between A and B,
-            # which A and B signed": up from the clause to the treaty it describes.
-            noun = rel.head
-            for _ in range(4):
-                treaties = ctx.ents_in_tokens([noun], {"Treaty"})
-                if treaties or noun.head is noun or rel.dep_ == "acl":
-                    break
-                noun = noun.head
-        # "signed off on", "pulled out of": the treaty hangs off the particle's preposition.
-        if not treaties and kind in {"Signing", "Withdrawal"}:
-            treaties = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"prt", "prep"}
-                                           for t in c.subtree], {"Treaty"})
-        before = ctx.text[sent.start:tok.idx]
-        objs_words = {c.lemma_.lower() for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}}
-        if kind == "Signing" and "ratification" in objs_words:
-            objs_words.add("law")  # "signed his country's ratification": the ratification act
-        # "signed the law", "signed it into law", "endorsed it" after "passed the bill": a law, not a treaty.
-        law = bool(objs_words & _LAW_WORDS) or any(
-            c.dep_ == "prep" and c.lower_ == "into" and any(p.lemma_ == "law" for p in c.children)
-            for c in tok.children)
-        if "it" in objs_words and not treaties and re.search(
-                r"\b(?:letter|notice|note|notification|statement|declaration|communiqu\w*|request|application|"
-                r"petition)s?\b[^.]*$", before, re.I):
-            continue  # "handed over her letter …; May had signed it": the letter, not a treaty
-        if "it" in objs_words:
-            if re.search(r"\b(?:bill|law|legislation|decree)s?\b", before, re.I):
-                law = law or not treaties
-            else:
-                # "India ratified it (together with the X treaty)": the treaty the paragraph is about.
-                it = ctx.treaty_before(tok.idx)
-                treaties = ([it] if it is not None else []) + [t for t in treaties if t is not it]
-        if law and not treaties:
-            if re.search(r"\b(?:suspen|withdr|denunc|denounc|terminat|exit)", before, re.I):
-                continue  # a law suspending or leaving a treaty is not a step towards it
-            if kind in {"Signing", "Ratification"}:
-                kind = "Ratification"  # signing or passing the ratification law ratifies
-                # … the treaty whose ratification the paragraph has been following, else the story's treaty.
-                para = para_start(ctx.text, tok.idx)
-                steps = [e.treaty for e in out.events if e.kind == "Ratification" and e.treaty is not None
-                         and para <= e.sentence.start]
-                law_treaty = steps[-1] if steps else ctx.res.main_treaty or ctx.treaty_before(tok.idx)
-                treaties = [law_treaty] if law_treaty is not None else []
-        elif kind == "Signing" and law:
-            kind = "Ratification"
-        if not treaties and ctx.res.main_treaty is not None and _in_lead(ctx.text, sent.start) and any(
-                c.dep_ == "dobj" and c.lemma_ in _TREATY_NOUNS and (
-                    any(d.lower_ in {"a", "an"} for d in c.children)
-                    or c.tag_ == "NNS" and not any(d.dep_ in {"det", "poss"} for d in c.children))
-                for c in tok.children):
-            # The lead's "Egypt and Israel signed a peace treaty today" is the treaty the story is about.
-            treaties = [ctx.res.main_treaty]
-        ordinal = tok.dep_ in {"acl", "relcl", "xcomp"} and re.search(
-            r"\b(?:became|was|were|is)\s+(?:the\s+)?(?:first|last|latest|second|third|\d+(?:st|nd|rd|th))\b",
-            before, re.I)
-        if ordinal and not treaties and kind == "Ratification" and not objs_words:
-            treaties = ctx.treaties_before(tok.idx)
-        if tok.lemma_ in {"join", "leave", "exit", "quit", "approve", "adopt", "conclude", "ink", "endorse"} \
-                and not treaties:
-            continue
-        if not treaties:
-            # "the Knesset ratified the document" without a treaty in sight names nothing.
-            continue
-        agents = subjects(tok, ctx)
-        if kind == "Signing" and agents:
-            # "X signed the agreement with Y": Y signed it too.
-            withs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"]
-            withs += [c for o in tok.children if o.dep_ == "dobj" for c in o.children
-                      if c.dep_ == "prep" and c.lower_ == "with"]
-            agents += [e for c in withs
-                       for e in ctx.ents_in_tokens([t for p in c.children if p.dep_ == "pobj" for t in subtree(p)],
-                                                   {"Person", "State"}) if e not in agents]
-        if kind == "Withdrawal" and tok.lemma_ == "terminate":
-            agents = [a for a in agents if a.cls != "Treaty"]
-        status = status_of(tok)
-        if status == "planned" and ordinal:
-            status = "asserted"  # "became the last of the 27 states to ratify": it did ratify
-            verb = tok.head
-            while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
-                verb = verb.head
-            agents = agents or subjects(verb, ctx)
-        place = next(iter(ctx.ents_in_tokens(
-            [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} for t in c.subtree],
-            {"Place"})), None)
-        for treaty in treaties:
-            ev = Event(kind, status, sent, f"verb-{tok.lemma_}", agents=list(agents), treaty=treaty,
-                       date=ctx.date_near(sent, tok.idx), place=place, at=tok.idx)
-            out.events.append(ev)
-
 
 _FORCE_RE = re.compile(r"\b(?:enter(?:s|ed|ing)?|c[oa]me?s?|coming|t[oa]oke?s?|taking|went|go(?:es)?|"
                        r"put)\s+(?:in)?to\s+(?:force|effect)|\btook\s+effect|\btakes?\s+effect|"
@@ -189,37 +71,6 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: Context,
         when = dates[-1][2] if dates else when
     for treaty in treaties:
         out.events.append(Event("EntryIntoForce", status, sent, "entry-into-force", treaty=treaty, date=when))
-
-
-_EXCHANGE_RE = re.compile(r"\b(?:exchang\w+|deposit\w*|hand\w*\s+over)\b[^.]{0,40}?\binstruments?\s+of\s+"
-                          r"(?P<what>ratification|accession|acceptance|approval)", re.I)
-
-
-def _instruments(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
-    m = _EXCHANGE_RE.search(sent.text)
-    if not m:
-        return
-    tok = next((t for t in span if t.idx >= sent.start + m.start()), None)
-    if tok is None:
-        return
-    treaties = ctx.ents_in_span(sent.start, sent.end, {"Treaty"})
-    if not treaties and ctx.res.main_treaty is not None:
-        treaties = [ctx.res.main_treaty]
-    agents = subjects(tok, ctx, {"State"}) or ctx.ents_in_tokens(
-        [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree], {"State"})
-    if not agents:
-        # "Foreign Minister X handed over his country's instrument": X acts for the state he serves.
-        people = subjects(tok, ctx, {"Person"})
-        if any(c.dep_ == "nsubj" for c in tok.children):
-            # "Minister X and Minister Y exchanged …": everyone named before the verb, however parsed.
-            clause = ctx.text.rfind("—", sent.start, tok.idx) + 1 or sent.start
-            people = list({p.iri: p for p in people + ctx.ents_in_span(clause, tok.idx, {"Person"})}.values())
-        agents = [f.o for f in out.facts if f.p == "affiliatedWith" and f.s in people and f.o.cls == "State"]
-        agents = list({a.iri: a for a in agents}.values())
-    for treaty in treaties[:1]:
-        kind = "Accession" if m.group("what").lower() == "accession" else "InstrumentExchange"
-        out.events.append(Event(kind, status_of(tok), sent, "instruments-" + m.group("what").lower(),
-                                agents=agents, treaty=treaty, date=ctx.date_near(sent, tok.idx)))
 
 
 def _replaces(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
@@ -718,9 +569,9 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
     prev = None
     for sent, span in sents:
         _affiliations(sent, span, ctx, out)
-        _lifecycle(sent, span, ctx, out)
+        triggers = frames.matcher_for(doc.vocab).match(span)
+        lifecycle.apply(lifecycle.match(triggers), sent, span, ctx, out)
         _entry_into_force(sent, span, prev, ctx, out)
-        _instruments(sent, span, ctx, out)
         _replaces(sent, span, ctx, out)
         _invocations(sent, span, ctx, out)
         _article_references(sent, span, ctx, out)
