@@ -1,10 +1,10 @@
-"""Render: the entity graph as a PNG (networkx graph, numpy layout, matplotlib drawing), whole or around
-one entity.
+"""Render: the entity graph as a PNG, SVG or PDF (networkx graph, numpy layout, matplotlib drawing), whole
+or around one entity.
 
 matplotlib is imported inside the drawing functions only, so importing this module (and running
 ``treatykg --help``) stays fast. The drawing is a handful of collections (edges, arrow heads, node and
-relation labels as glyph outlines) rather than an artist per edge or label, and the PNG is written
-straight from the Agg canvas: a 150-node picture takes about a second.
+relation labels as glyph outlines) rather than an artist per edge or label: a 150-node picture takes
+about a second.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from .atomic import atomic_output
 from .errors import QueryError, UnknownEntityError
 from .namespaces import TKG, fold
 
@@ -29,6 +30,8 @@ COLOURS = {"Person": "#4e79a7", "State": "#e15759", "Organization": "#f28e2b", "
 RELATIONS = ("signed", "ratified", "partyTo", "hasArticle", "invokes", "references", "replaces",
              "affiliatedWith", "metWith", "visited", "acceded", "suspended", "withdrewFrom")
 SYMMETRIC = {"metWith"}
+# Output formats by file name extension.
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 _NODES = """
 SELECT ?x ?cls ?label WHERE {
@@ -192,12 +195,24 @@ def _induced(g: nx.MultiDiGraph, nodes) -> nx.MultiDiGraph:
     return h
 
 
+def output_format(out: str | Path) -> str:
+    """The format a file name asks for (png, svg or pdf); QueryError for any other extension."""
+    fmt = FORMATS.get(Path(out).suffix.lower())
+    if fmt is None:
+        raise QueryError(f"cannot render to {str(out)!r}: the file name must end in "
+                         f"{', '.join(FORMATS)}")
+    return fmt
+
+
 def render(store, out: str | Path, focus: str | None = None, depth: int = 1,
            relations: Sequence[str] | None = None, max_nodes: int = 150) -> RenderResult:
-    """Draw the entity graph (or the part within ``depth`` hops of ``focus``) to a PNG file.
+    """Draw the entity graph (or the part within ``depth`` hops of ``focus``) to a PNG, SVG or PDF file,
+    chosen by the file name's extension.
 
-    Raises QueryError for an unknown relation name and UnknownEntityError for an unknown focus.
+    Raises QueryError for an unknown relation name or file extension and UnknownEntityError for an
+    unknown focus.
     """
+    output_format(out)
     if depth < 0:
         raise QueryError("depth must be 0 or more")
     if max_nodes < 1:
@@ -689,51 +704,32 @@ class _Text:
     ASCENT, DESCENT, LINE = 0.76, 0.24, 1.2  # in ems: DejaVu Sans' usual letters, and the line step
 
     def __init__(self, size: float, bold: bool = False) -> None:
-        from matplotlib.font_manager import FontProperties, findfont, get_font
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.textpath import TextToPath
 
         self.size, self.em = size, size / 72
         self.paths: list = []
         self.backs: list[np.ndarray] = []
-        self._font = get_font(findfont(FontProperties(size=size, weight="bold" if bold else "normal")))
-        self._glyphs: dict[str, tuple[int, np.ndarray, np.ndarray, float]] = {}
+        # Outlines are taken at TextToPath's own 100 pt scale and shrunk: one font object for every size.
+        self._prop = FontProperties(size=TextToPath.FONT_SCALE, weight="bold" if bold else "normal")
+        self._to_path = TextToPath()
         self._lines: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def _line(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Outline of one line of text in inches, left end of the baseline at 0, and its advance width.
 
-        Glyph outlines are read from the font once and placed with the font's advances and kerning, as
-        matplotlib's TextPath does, but without building a Text object and re-reading every glyph per call.
+        Each distinct line is laid out once (matplotlib's TextToPath, with the font's advances and kerning)
+        and reused for every label that shows it.
         """
         if text not in self._lines:
-            from matplotlib import ft2font
             from matplotlib.path import Path as MplPath
 
-            # The constants' names changed in matplotlib 3.10.
-            hinting = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_HINTING
-            kerning = ft2font.Kerning.DEFAULT if hasattr(ft2font, "Kerning") else ft2font.KERNING_DEFAULT
-            font = self._font
-            font.set_size(100, 72)  # outlines in points of a 100 pt font; the font object is shared, so every time
-            verts, codes, x, previous = [], [], 0.0, None
-            for char in text:
-                if char not in self._glyphs:
-                    glyph = font.load_char(ord(char), flags=hinting)
-                    v, c = font.get_path()
-                    self._glyphs[char] = (font.get_char_index(ord(char)), np.asarray(v, dtype=float).reshape(-1, 2),
-                                          np.asarray(c, dtype=MplPath.code_type).reshape(-1),
-                                          glyph.linearHoriAdvance / 65536)
-                index, v, c, advance = self._glyphs[char]
-                if previous is not None:
-                    x += font.get_kerning(previous, index, kerning) / 64
-                if len(c):
-                    verts.append(v + (x, 0.0))
-                    codes.append(c)
-                x += advance
-                previous = index
-            scale = self.size / 100 / 72
-            self._lines[text] = (np.concatenate(verts) * scale if verts else np.zeros((0, 2)),
-                                 np.concatenate(codes) if codes else np.zeros(0, dtype=MplPath.code_type),
-                                 x * scale)
+            verts, codes = self._to_path.get_text_path(self._prop, text)
+            width = self._to_path.get_text_width_height_descent(text, self._prop, ismath=False)[0]
+            scale = self.size / self._prop.get_size() / 72
+            self._lines[text] = (np.asarray(verts, dtype=float).reshape(-1, 2) * scale,
+                                 np.asarray(codes, dtype=MplPath.code_type).reshape(-1), width * scale)
         return self._lines[text]
 
     def _shape(self, text: str, top: bool, pad: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -853,14 +849,14 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
 
 
 def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre: str | None = None) -> None:
-    """Draw ``g`` to a PNG: nodes coloured by class with a legend, labelled nodes and edges, arrows."""
+    """Draw ``g`` to a PNG, SVG or PDF (by ``out``'s extension): nodes coloured by class with a legend,
+    labelled nodes and edges, arrows."""
     # The Agg canvas directly, without pyplot: files only, never a window, and no global figure state.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     n = g.number_of_nodes()
     if n == 0:
         fig = Figure(figsize=(8, 5))
@@ -869,7 +865,7 @@ def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre
         fig.text(0.5, 0.5, "no entities", ha="center", va="center", fontsize=22, color="#666666")
         if note:
             fig.text(0.5, 0.38, note, ha="center", va="center", fontsize=10, color="#666666")
-        fig.savefig(out, dpi=130)
+        _save(fig, out, 130)
         return
 
     font = _font(n)
@@ -881,7 +877,7 @@ def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre
     # Very large drawings get a lower resolution to keep the file manageable (Agg's limit is 2**16 px).
     dpi = min(130.0, 16000 / max(fig_w, fig_h))
     fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
-    canvas = FigureCanvasAgg(fig)
+    FigureCanvasAgg(fig)
     # The axes map data units one to one onto inches, so the label boxes the layout measured hold.
     ax = fig.add_axes((0, 0, 1, (fig_h - header) / fig_h))
     ax.set_axis_off()
@@ -914,43 +910,15 @@ def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre
     fig.legend(handles=handles, loc="upper left", ncol=len(handles),
                bbox_to_anchor=(left - 0.05 * line, 1 - (header - 0.4) * line), frameon=False, fontsize=9.5,
                handletextpad=0.1, columnspacing=1.2, borderaxespad=0)
-    canvas.draw()
-    _write_png(np.asarray(canvas.buffer_rgba()), out, dpi)
+    _save(fig, out, dpi)
 
 
-def _write_png(rgba: np.ndarray, out: Path, dpi: float) -> None:
-    """An RGB PNG of the rendered picture, written faster than matplotlib's (Pillow's) way.
+def _save(fig, out: Path, dpi: float) -> None:
+    """Write the figure in the format its file name asks for, whole or not at all."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fmt = output_format(out)
+    # Pillow's fastest deflate level: a mostly white picture compresses nearly as well, in a fraction of the time.
+    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+    with atomic_output(out) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=dpi, **extra)
 
-    The alpha channel (opaque throughout) is dropped and rows are left unfiltered: on a picture that is
-    mostly white that compresses as well as Pillow's adaptive filters, in a fraction of the time. The
-    two halves are deflated at once on two threads (zlib lets go of the GIL) and joined into one zlib
-    stream as pigz does: the first half ends on a byte boundary without the final-block flag.
-    """
-    import struct
-    import threading
-    import zlib
-
-    height, width = rgba.shape[:2]
-    raw = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R G B ...
-    raw[:, 1:] = rgba[:, :, :3].reshape(height, -1)
-    half = height // 2
-    parts: list[bytes] = [b"", b""]
-
-    def deflate(i: int, rows: np.ndarray, flush: int) -> None:
-        packer = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate; the zlib wrapper is added below
-        parts[i] = packer.compress(rows) + packer.flush(flush)
-
-    first = threading.Thread(target=deflate, args=(0, raw[:half], zlib.Z_SYNC_FLUSH))
-    first.start()
-    deflate(1, raw[half:], zlib.Z_FINISH)
-    first.join()
-    stream = b"\x78\x01" + parts[0] + parts[1] + struct.pack(">I", zlib.adler32(raw))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
-
-    per_metre = round(dpi / 0.0254)
-    out.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-                    + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-                    + chunk(b"tEXt", b"Software\x00treatykg (matplotlib Agg)")
-                    + chunk(b"IDAT", stream) + chunk(b"IEND", b""))

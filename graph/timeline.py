@@ -15,8 +15,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from .atomic import atomic_output
 from .namespaces import TKG
-from .render import find_entity
+from .render import find_entity, output_format
 
 KINDS = ("Signing", "Ratification", "Accession", "InstrumentExchange", "EntryIntoForce", "Suspension",
          "Withdrawal")
@@ -116,7 +117,7 @@ Point = TimelinePoint
 
 @dataclass
 class TimelineResult:
-    """The treaty found, its dated points (earliest first) and the PNG written."""
+    """The treaty found, its dated points (earliest first) and the picture written."""
 
     treaty: str
     iri: str
@@ -179,10 +180,12 @@ def timeline_points(store, treaty_iri: str) -> list[TimelinePoint]:
 
 
 def timeline(store, treaty: str, out: str | Path) -> TimelineResult:
-    """Draw the treaty's timeline to a PNG: one lane per party, markers by kind, hollow when not asserted.
+    """Draw the treaty's timeline to a PNG, SVG or PDF (by ``out``'s extension): one lane per party,
+    markers by kind, hollow when not asserted.
 
-    Raises UnknownEntityError when no treaty has that name or alias.
+    Raises UnknownEntityError when no treaty has that name or alias, QueryError for another extension.
     """
+    output_format(out)
     iri, label = find_treaty(store, treaty)
     points = timeline_points(store, iri)
     out = Path(out)
@@ -248,7 +251,7 @@ def _levels(xs: list[float], widths: list[float], gap: float = 0.08, most: int =
 
 
 def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> None:
-    """Draw the points to a PNG (or a PNG saying there are none)."""
+    """Draw the points to a PNG, SVG or PDF (or one saying there are none)."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window; imported here so the CLI starts fast
@@ -258,15 +261,13 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
     from matplotlib.transforms import offset_copy
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     title = f"{label}: timeline"
     if not points:
         fig = plt.figure(figsize=(10, 3))
         fig.text(0.5, 0.8, title, ha="center", va="center", fontsize=12, fontweight="bold")
         fig.text(0.5, 0.45, "no dated lifecycle events (signature, ratification, entry into force, …)",
                  ha="center", va="center", fontsize=12, color="#666666")
-        fig.savefig(out, dpi=130)
-        plt.close(fig)
+        _save(fig, out)
         return
 
     # One marker per (lane, date, kind, status); several sources of the same point are counted.
@@ -377,5 +378,16 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(left / fig_w - 0.01, 0.06 / fig_h),
                ncol=len(handles) if one_row else (len(handles) + 1) // 2, frameon=False, fontsize=9,
                handletextpad=0.3, columnspacing=1.4)
-    fig.savefig(out, dpi=130)
-    plt.close(fig)
+    _save(fig, out)
+
+
+def _save(fig, out: Path) -> None:
+    """Write the figure in the format its file name asks for, whole or not at all, and let it go."""
+    import matplotlib.pyplot as plt
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(out) as tmp:
+            fig.savefig(tmp, format=output_format(out), dpi=130)
+    finally:
+        plt.close(fig)

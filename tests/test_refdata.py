@@ -57,8 +57,10 @@ def test_shapes():
     for name in ("titles", "organizations", "treaty_vocab", "places"):
         assert isinstance(data.load(name), dict)
     assert set(data.load("titles")) == {"person_titles", "honorifics", "role_nouns"}
-    assert set(data.load("organizations")) == {"head_words", "known"}
-    assert {"region_words", "known_regions", "buildings"} <= set(data.load("places"))
+    assert set(data.load("organizations")) == {"head_words", "known", "not_bodies", "common_bodies", "generic_words"}
+    assert {"region_words", "known_regions", "buildings", "geo_heads", "geo_prefixes", "place_nouns_before",
+            "place_part_nouns"} <= set(data.load("places"))
+    assert {"lines", "spans", "stamps", "datelines"} <= set(data.load("noise"))
     assert {"type_words", "generic_anaphors", "modality"} <= set(data.load("treaty_vocab"))
 
 

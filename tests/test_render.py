@@ -17,7 +17,6 @@ from graph.render import (
     _edge_groups,
     _inverse,
     _top_eigenvectors,
-    _write_png,
     entity_graph,
     find_entity,
     render,
@@ -249,8 +248,8 @@ def test_picture_decodes_with_legend_band_and_colours(store, tmp_path):
     out = tmp_path / "whole.png"
     render(store, out)
     with Image.open(out) as im:
-        assert im.mode == "RGB" and round(im.info["dpi"][0]) == 130
-        pixels = np.asarray(im)
+        assert round(im.info["dpi"][0]) == 130
+        pixels = np.asarray(im.convert("RGB"))
     # The class colours are drawn (markers and legend), on a white background.
     colours = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in ("#4e79a7", "#e15759", "#b07aa1")}
     present = {tuple(p) for p in pixels.reshape(-1, 3)}
@@ -258,15 +257,45 @@ def test_picture_decodes_with_legend_band_and_colours(store, tmp_path):
     assert (pixels[0] == 255).all()
 
 
-@pytest.mark.parametrize("height", [1, 2, 37])
-def test_png_writer_round_trip(tmp_path, height):
-    """The PNG written in two deflated halves decodes to the canvas' RGB pixels."""
-    rgba = np.random.default_rng(height).integers(0, 256, (height, 53, 4), dtype=np.uint8)
-    out = tmp_path / "x.png"
-    _write_png(rgba, out, 130)
-    with Image.open(out) as im:
-        assert im.mode == "RGB" and im.size == (53, height)
-        assert (np.asarray(im) == rgba[..., :3]).all()
+@pytest.mark.parametrize("suffix, magic", [(".png", PNG_MAGIC), (".svg", b"<?xml"), (".PDF", b"%PDF-")])
+def test_format_follows_extension(store, tmp_path, suffix, magic):
+    out = tmp_path / f"graph{suffix}"
+    result = render(store, out, focus="Putin")
+    assert out.read_bytes().startswith(magic)
+    assert result.path == out
+    if suffix == ".svg":
+        assert b"<svg" in out.read_bytes()[:2000]
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
+
+
+def test_unknown_extension_is_refused_before_drawing(store, tmp_path):
+    with pytest.raises(QueryError, match=r"cannot render to '.*graph\.jpg': the file name must end in .png, .svg"):
+        render(store, tmp_path / "graph.jpg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_render_keeps_the_old_file(store, tmp_path, request):
+    out = tmp_path / "graph.png"
+    out.write_bytes(b"old picture")
+    request.getfixturevalue("failing_savefig")
+    with pytest.raises(OSError, match="disk full"):
+        render(store, out)
+    assert out.read_bytes() == b"old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.png"]
+
+
+def test_more_than_500_nodes_lay_out(tmp_path):
+    """A component past the stress layout's size gets networkx's spring layout, which runs on scipy's sparse
+    matrices above 500 nodes."""
+    out = tmp_path / "big.png"
+    result = render(big_store(700), out, max_nodes=650)
+    assert result.capped and result.nodes == 650
+    assert_png(out, 100)
+
+
+def test_uses_public_matplotlib_api_only():
+    source = (Path(__file__).resolve().parent.parent / "graph" / "render.py").read_text()
+    assert "ft2font" not in source and "get_font(" not in source and "zlib" not in source
 
 
 def test_layout_linear_algebra_matches_lapack():
@@ -284,3 +313,18 @@ def test_layout_linear_algebra_matches_lapack():
     values, vectors = _top_eigenvectors(centred)
     assert np.allclose(values, np.linalg.eigvalsh(centred)[::-1][:2])
     assert np.allclose(centred @ vectors, vectors * values, atol=1e-6)
+
+
+def test_cli_writes_by_extension_and_refuses_others(store, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    monkeypatch.setattr("graph.cli._open", lambda *args, **kwargs: store)
+    ok = CliRunner().invoke(cli, ["render", "-o", str(tmp_path / "p.pdf"), "--focus", "Putin"])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "p.pdf").read_bytes()[:5] == b"%PDF-"
+    bad = CliRunner().invoke(cli, ["render", "-o", str(tmp_path / "p.gif")])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert bad.output.strip().splitlines() == [f"Error: cannot render to '{tmp_path / 'p.gif'}': the file name "
+                                               "must end in .png, .svg, .pdf"]

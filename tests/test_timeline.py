@@ -180,3 +180,16 @@ def test_date_spans_and_midpoints():
     month = TimelinePoint("2023-06", "Signing", None, "asserted", None, None)
     assert year.when == date(2023, 7, 2) and month.when == date(2023, 6, 15)
     assert year.lane == "treaty"
+
+
+def test_svg_by_extension_and_old_file_kept_on_failure(store, tmp_path, request):
+    svg = tmp_path / "t.svg"
+    timeline(store, "New START", svg)
+    assert b"<svg" in svg.read_bytes()[:2000]
+    out = tmp_path / "t.png"
+    out.write_bytes(b"old picture")
+    request.getfixturevalue("failing_savefig")
+    with pytest.raises(OSError, match="disk full"):
+        timeline(store, "New START", out)
+    assert out.read_bytes() == b"old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.png", "t.svg"]
