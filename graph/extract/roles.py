@@ -1,0 +1,284 @@
+"""Roles: who holds an office for which state or body (affiliatedWith), who met whom, who visited where.
+
+Affiliations come from titles before a name ("the Ruritanian Trade Minister X"), appositions after
+it ("X, foreign minister of Y"), "X of the Z ministry", bodies "led by X", and a bare title read
+against the state acting in its sentence. Meetings and visits come from their verbs ("met",
+"received", "visited", "arrived in") and nouns ("talks with", "a visit to").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .context import (
+    Context,
+    Event,
+    Fact,
+    RelationResult,
+    Sentence,
+    para_start,
+    state_entity,
+    subjects,
+    titles_alternation,
+)
+from .mentions import gazetteer
+from .modality import cues, status_of
+from .resolve import Entity
+
+__all__ = ["apply_document", "apply_sentence"]
+
+
+def apply_sentence(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+    """The role rules that read one sentence: affiliations, visits and meetings."""
+    _affiliations(sent, span, ctx, out)
+    _visits(sent, span, ctx, out)
+    _meetings(sent, span, ctx, out)
+
+
+def apply_document(ctx: Context, out: RelationResult) -> None:
+    """The role rules that read across sentences: a bare title's state, once per person."""
+    _bare_titles(ctx, out)
+
+
+def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+    g = gazetteer()
+    has_title, title_of_before, apposition = _affiliation_patterns()
+    title_words = _title_words()
+    persons = [m for m in ctx.starting(sent.start, sent.end) if ctx.res.entity(m) is not None
+               and ctx.res.entity(m).cls == "Person"]
+    for m in persons:
+        person = ctx.res.entity(m)
+        # 1. Title before the name: "Russian Defense Minister X", "NATO Secretary General X".
+        first = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if first is not None:
+            i = first.start
+            while i > span.start:
+                t = ctx.doc[i - 1]
+                # "Secretary of State", "Minister for Trade": a preposition between capitals is inside a title.
+                after_title = ctx.doc[i].is_title or (ctx.doc[i].lower_ == "the" and i + 1 < len(ctx.doc)
+                                                      and ctx.doc[i + 1].is_title)
+                inner_of = i - 2 >= span.start and ctx.doc[i - 2].is_title and after_title and (
+                    t.lower_ in {"of", "for"} or t.lower_ == "and" and ctx.doc[i - 2].lower_ in title_words)
+                # "Minister of Foreign Affairs of the Islamic Republic of Iran X"
+                inner_of = inner_of or (t.lower_ == "the" and i - 2 >= span.start and ctx.doc[i - 2].lower_ == "of"
+                                        and ctx.doc[i].is_title)
+                if not inner_of and (t.is_punct and t.text not in {".", "'", "’", "-"} or t.pos_ in {
+                        "DET", "ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}):
+                    break
+                if t.is_lower and t.lower_ not in title_words and t.lower_ not in {"'s", "’s"}:
+                    break
+                i -= 1
+            cstart = ctx.doc[i].idx if i < first.start else m.start
+            words = ctx.text[cstart:m.start]
+        else:
+            words, cstart = "", m.start
+        if words.strip() and (m.title or has_title.search(words)):
+            for e in ctx.ents_in_span(cstart, m.start, {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "title-before-name", o=e))
+            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", words):
+                state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
+                if state:
+                    ent = state_entity(ctx, state)
+                    if ent is not None:
+                        out.facts.append(Fact(person, "affiliatedWith", sent, "demonym-title", o=ent))
+        pre = ctx.text[max(sent.start, m.start - 120):m.start]
+        pre_app = title_of_before.search(pre)
+        if pre_app:
+            base = m.start - len(pre) + pre_app.start("x")
+            for e in ctx.ents_in_span(base, base + len(pre_app.group("x")), {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "title-apposition-before", o=e))
+        # 2. Apposition after the name: "X, general secretary of the CPC and chairman of …".
+        post = ctx.text[m.end:sent.end]
+        app = apposition.match(post)
+        if app:
+            a0 = m.end + app.start("a")
+            a_text = app.group("a")
+            # "X, Canadian Prime Minister Y and …": a title followed by another person is that person's.
+            other = next((p.start for p in persons if a0 <= p.start < a0 + len(a_text)), None)
+            if other is not None:
+                head = ctx.text[a0:other]
+                cut = max(head.rfind(","), head.rfind(" and "))
+                a_text = head[:cut] if cut > 0 and has_title.search(head[:cut]) else ""
+            for e in ctx.ents_in_span(a0, a0 + len(a_text), {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "apposition", o=e))
+            for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", a_text):
+                state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
+                if state and state_entity(ctx, state):
+                    out.facts.append(Fact(person, "affiliatedWith", sent, "apposition-demonym",
+                                          o=state_entity(ctx, state)))
+        # 4. "the al-Qaeda network led by X", "a delegation headed by X": the body X leads.
+        led = re.search(r"\b(?:led|headed|chaired|run|founded)\s+by\s+(?:[\w.'’-]+\s+){0,4}$",
+                        ctx.text[max(sent.start, m.start - 60):m.start])
+        if led:
+            end = m.start - len(led.group(0))
+            bodies = ctx.ents_in_span(max(sent.start, end - 60), end, {"Organization"})
+            if bodies:
+                out.facts.append(Fact(person, "affiliatedWith", sent, "led-by", o=bodies[-1]))
+        # 3. "Professor X of Korea University", "X of the Foreign Ministry".
+        of = re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?", post)
+        if of:
+            start = m.end + of.end()
+            nxt = next((x for x in ctx.starting(start, start + 1) if ctx.res.entity(x) is not None
+                        and ctx.res.entity(x).cls == "Organization"), None)
+            if nxt is not None:
+                out.facts.append(Fact(person, "affiliatedWith", sent, "person-of-org", o=ctx.res.entity(nxt)))
+
+
+@functools.lru_cache(maxsize=1)
+def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    titles = titles_alternation()
+    has_title = re.compile(rf"\b(?:{titles})\b", re.I)
+    # "the leader of the PLO, Chairman X"
+    title_of_before = re.compile(rf"\b(?:{titles})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$",
+                                 re.I)
+    # "X, general secretary of the CPC and chairman of the CMC"
+    apposition = re.compile(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
+                            rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles})\b[^;:«“,]*)", re.I)
+    return has_title, title_of_before, apposition
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(w for t in g.titles for w in t.split()) | {"then", "former", "acting", "late", "incoming",
+                                                                 "outgoing", "presidential", "de", "facto"}
+
+
+_VISIT_VERBS = {"visit": ("dobj",), "arrive": ("in", "at"), "travel": ("to",), "fly": ("to",), "go": ("to",),
+                "tour": ("dobj",), "land": ("in", "at")}
+
+
+def _visits(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+    places = {"State", "Place"}
+    for tok in span:
+        dests: list[Entity] = []
+        agents: list[Entity] = []
+        if tok.pos_ == "VERB" and tok.lemma_ in _VISIT_VERBS:
+            preps = _VISIT_VERBS[tok.lemma_]
+            heads = [c for c in tok.children if c.dep_ == "dobj" and "dobj" in preps]
+            heads += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
+                      for cc in [c, *c.conjuncts] for p in cc.children if p.dep_ == "pobj"]
+            # "flew to Cairo and then on to Jerusalem": a conjoined "on to" names another stop.
+            heads += [p for c in tok.children if c.dep_ in {"conj", "advmod", "prep"} for pp in c.subtree
+                      if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head is not tok for p in pp.children
+                      if p.dep_ == "pobj" and "to" in preps]
+            dests = []
+            for h in heads:
+                # "visited the X Republic in Y's Far East": the place visited (the head, its conjuncts and
+                # the first place named), not every place its description mentions.
+                sub = ctx.ents_in_tokens(list(h.subtree), places)
+                dests += ctx.ents_in_tokens([h] + list(h.conjuncts), places) + sub[:1]
+            agents = subjects(tok, ctx, {"Person"})
+            status = status_of(tok)
+        elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
+            toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"to", "in"} for t in c.subtree]
+            toks += [t for c in tok.children if c.dep_ == "compound" for t in c.subtree]
+            dests = ctx.ents_in_tokens(toks, places)
+            agents = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree],
+                                        {"Person"})
+            agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"by", "of"}
+                                          for t in c.subtree], {"Person"})
+            if not agents and tok.head.lemma_ in {"pay", "make", "conduct", "begin", "start", "end"}:
+                agents = subjects(tok.head, ctx, {"Person"})
+            status = "planned" if any(c.lower_ in {"planned", "upcoming", "expected", "proposed", "future",
+                                                    "possible"} for c in tok.children) else "asserted"
+            if tok.head.lemma_ in cues().planned | {"invite", "ahead"} or status_of(tok.head) != "asserted" \
+                    and tok.head.lemma_ in {"pay", "make"}:
+                status = status_of(tok.head) if tok.head.lemma_ in {"pay", "make"} else "planned"
+        else:
+            continue
+        if not dests or not agents:
+            continue
+        date_ = ctx.date_near(sent, tok.idx)
+        out.events.append(Event("Visit", status, sent, f"visit-{tok.pos_.lower()}", agents=agents,
+                                others=dests, date=date_))
+
+
+_MEET_NOUNS = {"meeting", "talk", "talks", "summit", "audience", "conversation", "call", "negotiation"}
+
+
+def _meetings(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+    persons = {"Person"}
+    for tok in span:
+        a: list[Entity] = []
+        b: list[Entity] = []
+        if tok.pos_ == "VERB" and tok.lemma_ in {"meet", "receive", "host"}:
+            a = subjects(tok, ctx, persons)
+            b = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"dobj"} for t in c.subtree]
+                                   + [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
+                                      for t in c.subtree], persons)
+            if tok.lemma_ in {"receive", "host"} and not b:
+                continue
+            status = status_of(tok)
+        elif tok.lower_ in _MEET_NOUNS or (tok.lemma_ in _MEET_NOUNS and tok.pos_ == "NOUN"):
+            withs = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree]
+            betw = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "between" for t in c.subtree]
+            if betw:
+                ents = ctx.ents_in_tokens(betw, persons)
+                a, b = ents[:1], ents[1:]
+            elif withs:
+                b = ctx.ents_in_tokens(withs, persons)
+                a = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], persons)
+                head = tok.head
+                while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+                    head = head.head
+                if not a and head.pos_ in {"VERB", "AUX"}:
+                    a = subjects(head, ctx, persons)
+            else:
+                continue
+            status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
+        else:
+            continue
+        if not b and len(a) >= 2:
+            a, b = a[:1], a[1:]
+        pairs = [(x, y) for x in a for y in b if x.iri != y.iri]
+        if pairs:
+            out.events.append(Event("Meeting", status, sent, f"meet-{tok.lemma_}", agents=[p[0] for p in pairs],
+                                    others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
+
+
+_BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b(?:the|and|by|with|under|former|then)\s+)"
+                         r"(?P<t>President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|Foreign Minister|"
+                         r"Defen[cs]e Minister|Secretary of State)\s+$")
+
+
+def _bare_titles(ctx: Context, out: RelationResult) -> None:
+    """"President X" with no country named: the state acting in the same sentence.
+
+    Only for persons with no state found otherwise, and only a state that is a subject or object in
+    that sentence ("… President X has said that Syria will honour …"), not one it deals with ("talks
+    with Beijing") or one that titles someone else there. An unqualified "Secretary of State" is the
+    American office.
+    """
+    known = {f.s.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None and f.o.cls == "State"}
+    for m in ctx.mentions:
+        person = ctx.res.entity(m)
+        if person is None or person.cls != "Person" or person.iri in known:
+            continue
+        line_start = para_start(ctx.text, m.start)
+        title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
+        if not title:
+            continue
+        sent_start = max(ctx.text.rfind(". ", line_start, m.start) + 2, line_start)
+        sent_end = ctx.text.find(". ", m.end)
+        sent_end = sent_end if sent_end != -1 else len(ctx.text)
+        sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
+        if title.group("t") == "Secretary of State":
+            state = state_entity(ctx, "United States")
+        else:
+            others = {f.o.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None
+                      and f.sentence.start <= m.start <= f.sentence.end and f.s.iri != person.iri}
+            counts: dict[str, list] = {}
+            for x in ctx.starting(sent_start, sent_end):
+                e = ctx.res.entity(x)
+                if e is None or e.cls != "State" or e.iri in others:
+                    continue
+                tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
+                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
+                    counts.setdefault(e.iri, [0, -abs(x.start - m.start), e])
+                    counts[e.iri][0] += 1
+            state = max(counts.values(), key=lambda c: (c[0], c[1]))[2] if counts else None
+        if state is not None:
+            known.add(person.iri)
+            out.facts.append(Fact(person, "affiliatedWith", sent, "bare-title", o=state))
