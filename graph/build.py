@@ -30,12 +30,18 @@ class BuildResult:
 
 
 def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, store: Store,
-          published: date | None = None, workers: int = 1) -> BuildResult:
-    """Ingest ``paths`` into ``store`` and write the three outputs of the store into ``out_dir``."""
+          published: date | None = None, workers: int = 1, dask: str | None = None) -> BuildResult:
+    """Ingest ``paths`` into ``store`` (on the Dask cluster ``dask`` if given) and write the three outputs
+    of the store into ``out_dir``."""
     from .render import render
 
     out = Path(out_dir)
-    report = ingest(paths, store, published=published, workers=workers)
+    if dask:
+        from .distributed import ingest_dask
+
+        report = ingest_dask(paths, store, dask, published=published)
+    else:
+        report = ingest(paths, store, published=published, workers=workers)
     files = [export_to(store, "turtle", out / "graph.ttl"), export_to(store, "trig", out / "graph.trig")]
     rendered = render(store, out / "graph.png")
     files.append(out / "graph.png")

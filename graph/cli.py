@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 
@@ -14,6 +15,12 @@ STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint 
              "default .treatykg/store]."
 
 
+def printable(text: str) -> str:
+    """The text as one safe terminal line: control characters (line breaks, ESC and so the escape
+    sequences it starts) shown as ``\\xNN`` instead of acting on the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class _Group(click.Group):
     """Turns every treatykg error into one line on stderr and exit code 1, never a traceback."""
 
@@ -21,7 +28,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TreatyKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
+        except BrokenPipeError:
+            # The reader (head, less) has gone: stop quietly, the way a shell pipeline expects; stdout is
+            # pointed at /dev/null so that the final flush at exit does not report the pipe again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("interrupted; every document written so far is complete", err=True)
             sys.exit(130)
@@ -38,10 +50,10 @@ store_option = click.option("--store", "store_location", envvar="TREATYKG_STORE"
                             metavar="PATH|URL", help=STORE_HELP)
 
 
-def _open(location: str | None, read_only: bool = False):
+def _open(location: str | None, read_only: bool = False, **options):
     from .store import open_store
 
-    return open_store(location, read_only=read_only)
+    return open_store(location, read_only=read_only, **options)
 
 
 def _published(value: str | None) -> date | None:
@@ -72,7 +84,9 @@ def cli() -> None:
 @store_option
 @click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
-def build(paths, out_dir, store_location, published, workers) -> None:
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask cluster: a scheduler (tcp://host:8786) or local:N for N local workers.")
+def build(paths, out_dir, store_location, published, workers, dask_address) -> None:
     """Ingest documents, then write OUT/graph.ttl, OUT/graph.trig and OUT/graph.png and print a summary.
 
     \b
@@ -81,7 +95,8 @@ def build(paths, out_dir, store_location, published, workers) -> None:
     """
     from .build import build as run_build
 
-    result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers)
+    result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers,
+                       dask=dask_address)
     for err in result.report.errors:
         click.echo(f"skipped: {err}", err=True)
     for line in result.lines():
@@ -95,16 +110,24 @@ def build(paths, out_dir, store_location, published, workers) -> None:
 @store_option
 @click.option("--published", help="Publication date (YYYY-MM-DD) for documents without a sidecar.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel parsers.")
-def ingest(paths, store_location, published, workers) -> None:
-    """Add documents (files or folders of .txt/.md) to the store; re-ingesting replaces a document.
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask cluster: a scheduler (tcp://host:8786) or local:N for N local workers.")
+def ingest(paths, store_location, published, workers, dask_address) -> None:
+    """Add documents (.txt/.md, .html, .jsonl dumps, RSS/Atom feeds; files or folders); re-ingesting replaces.
 
     \b
     Example:
         treatykg ingest news/2024/ --workers 2
+        treatykg ingest news/ --dask tcp://scheduler:8786
     """
     from .pipeline import ingest as run_ingest
 
-    report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
+    if dask_address:
+        from .distributed import ingest_dask
+
+        report = ingest_dask(paths, _open(store_location), dask_address, published=_published(published))
+    else:
+        report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
     for err in report.errors:
         click.echo(f"skipped: {err}", err=True)
     click.echo(f"ingested {len(report.documents)} document(s), {report.triples} triples")
@@ -147,11 +170,15 @@ def stats(store_location) -> None:
 @click.option("--file", "file_", type=click.Path(), help="Read the query from a file.")
 @click.option("--name", help="Run a named query from the catalogue (see --list).")
 @click.option("--param", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a string value.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--allow-service", is_flag=True,
+              help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
+                   "a SPARQL server decides for itself).")
 @store_option
-def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -176,7 +203,8 @@ def query(sparql, file_, name, param, fmt, list_, store_location) -> None:
         missing = [p for p in catalogue()[name].params if p not in params]
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
-    result = run_query(_open(store_location, read_only=True), bind_params(text, params))
+    store = _open(store_location, read_only=True, allow_service=allow_service)
+    result = run_query(store, bind_params(text, params))
     click.echo(format_result(result, fmt))
 
 
@@ -296,6 +324,30 @@ def check(store_location) -> None:
     click.echo(f"{len(findings)} finding(s)")
     if findings:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("gold", type=click.Path())
+@click.argument("graphs", nargs=-1, type=click.Path())
+@click.option("--show-errors", is_flag=True, help="List missed, wrong and split entities and facts.")
+@click.option("--json", "as_json", is_flag=True, help="Print every count and error as JSON.")
+@store_option
+def evaluate(gold, graphs, show_errors, as_json, store_location) -> None:
+    """Score GRAPH files (or the store, when none is given) against a GOLD annotation file.
+
+    \b
+    Example:
+        treatykg evaluate gold.json out/graph.trig --show-errors
+    """
+    import json
+
+    from .evaluate import evaluate_files, evaluate_store
+
+    result = evaluate_files(gold, graphs) if graphs else evaluate_store(gold, _open(store_location, read_only=True))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(result.lines(show_errors)))
 
 
 def main() -> None:

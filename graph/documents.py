@@ -1,4 +1,7 @@
-"""Documents: read .txt/.md files (and their .meta.json sidecars) into clean, checked text."""
+"""Documents: read .txt/.md files (and their .meta.json sidecars) into clean, checked text.
+
+Web pages, JSON Lines dumps and feeds are read by :mod:`graph.readers`, chosen by suffix.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,11 @@ from pathlib import Path
 
 from .errors import InputError
 from .namespaces import document_iri
+from .readers import SUFFIXES as READER_SUFFIXES
+from .readers import OnError, read_path
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + READER_SUFFIXES
 MAX_BYTES = 5_000_000  # far beyond any news article; bigger files are almost surely not one
 
 _SOURCE_TRAILER = re.compile(r"^\s*(?:source|sources|via)\s*:\s*\S.*$", re.IGNORECASE)
@@ -33,6 +39,7 @@ class Document:
     url: str | None = None
     path: str | None = None
     meta: dict = field(default_factory=dict)
+    digest: str | None = None  # SHA-256 of the source bytes when they are not the text (a web page)
 
     @property
     def iri(self) -> str:
@@ -40,7 +47,7 @@ class Document:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return self.digest or hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 def clean_text(raw: str) -> str:
@@ -66,13 +73,14 @@ def clean_text(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _parse_date(value: object, where: str) -> date | None:
+def parse_date(value: object, where: str) -> date | None:
+    """An ISO publication date from a sidecar, page or record, or None when absent."""
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InputError(f"{where}: 'published' is not an ISO date: {value!r}") from None
+        raise InputError(f"{where}: publication date is not an ISO date: {value!r}") from None
 
 
 def read_sidecar(path: Path) -> dict:
@@ -117,7 +125,7 @@ def read_document(path: str | Path, published: date | None = None) -> Document:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     meta = read_sidecar(path)
-    pub = published or _parse_date(meta.get("published"), str(path))
+    pub = published or parse_date(meta.get("published"), str(path))
     extra = {k: v for k, v in meta.items() if k not in {"published", "title", "source", "url"}}
     return document_from_text(path.name, raw, pub, title=meta.get("title"), source=meta.get("source"),
                               url=meta.get("url"), path=str(path), **extra)
@@ -137,7 +145,19 @@ def find_documents(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def read_documents(path: Path, published: date | None = None, on_error: OnError | None = None) -> Iterator[Document]:
+    """The documents of one file: one for text, one per record or entry for dumps and feeds.
+
+    ``on_error`` receives the one-line reason a record was skipped; without it, the first bad
+    record raises.
+    """
+    if path.suffix.lower() in READER_SUFFIXES:
+        yield from read_path(path, published, on_error)
+    else:
+        yield read_document(path, published)
+
+
 def iter_documents(paths: Iterable[str | Path], published: date | None = None) -> Iterator[Document]:
     """Read documents one by one (streaming: nothing is held beyond the current one)."""
     for path in find_documents(paths):
-        yield read_document(path, published)
+        yield from read_documents(path, published)

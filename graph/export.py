@@ -1,15 +1,52 @@
-"""Export: the store as Turtle, TriG, N-Quads, N-Triples, JSON-LD or GraphML."""
+"""Export: the store as Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML or GraphML."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .errors import TreatyKGError
+from .namespaces import PREFIXES
 from .store import RDF_FORMATS, Store
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "rdfxml")
 EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "ntriples": "nt", "jsonld": "jsonld",
               "graphml": "graphml", "rdfxml": "rdf"}
+_BY_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+# Longest namespace first, so a namespace inside another (none today) would still get its own prefix.
+_NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _compact_iri(iri: str) -> str:
+    for prefix, ns in _NAMESPACES:
+        rest = iri[len(ns):]
+        # "prefix://..." would read as an absolute IRI, not a compact one: leave such IRIs whole.
+        if iri.startswith(ns) and rest and not rest.startswith("//"):
+            return f"{prefix}:{rest}"
+    return iri
+
+
+def _compact(node: object) -> object:
+    if isinstance(node, list):
+        return [_compact(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict = {}
+    for key, value in node.items():
+        if key == "@id" or key == "@type":
+            out[key] = [_compact_iri(v) for v in value] if isinstance(value, list) else _compact_iri(value)
+        elif key.startswith("@"):
+            out[key] = _compact(value)
+        else:
+            out[_compact_iri(key)] = _compact(value)
+    return out
+
+
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Expanded JSON-LD (as pyoxigraph writes it, quickly) with the project's prefixes as its context,
+    so that terms read ``tkg:signed`` and ``id:person/...``; the triples are unchanged."""
+    data = _compact(json.loads(expanded))
+    return json.dumps({"@context": dict(PREFIXES), "@graph": data}, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def export(store: Store, fmt: str) -> bytes:

@@ -10,6 +10,8 @@ import hashlib
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 BASE = "https://w3id.org/treatykg/"
 TKG = BASE + "ontology#"
 ID = BASE + "id/"
@@ -51,15 +53,36 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _ascii_slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", anyascii(text).lower()).strip("-")
+
+
+def _digest(text: str, size: int) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:size]
+
+
+def _outside_latin(text: str) -> bool:
+    # Latin letters with diacritics transliterate faithfully (Łódź, Ørsted, Straße); other scripts
+    # do not (homophones in Chinese, unwritten vowels in Arabic), so their ASCII form is ambiguous.
+    return any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in text)
+
+
 def slug(text: str) -> str:
-    """Lower-case ASCII slug of a name: the stable part of an IRI."""
-    text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
-    if not text:
-        return "x" + hashlib.sha1(fold(text).encode()).hexdigest()[:10]
-    if len(text) > 80:  # keep IRIs readable; the hash keeps long names distinct
-        text = text[:64].rstrip("-") + "-" + hashlib.sha1(text.encode()).hexdigest()[:8]
-    return text
+    """Lower-case ASCII slug of a name: the stable part of an IRI.
+
+    Names are transliterated (anyascii), so every script keeps a readable slug. Where the ASCII form
+    alone could stand for several names (empty, from a script other than Latin, or cut for length) a
+    hash of the name, ignoring case and punctuation, keeps distinct names apart.
+    """
+    name = fold(text)
+    ascii_slug = _ascii_slug(name)
+    if ascii_slug and not _outside_latin(name):
+        if len(ascii_slug) > 80:  # keep IRIs readable; the hash keeps long names distinct
+            return ascii_slug[:64].rstrip("-") + "-" + _digest(ascii_slug, 8)
+        return ascii_slug
+    key = re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or name
+    head = ascii_slug[:64].rstrip("-")
+    return (head + "-" if head else "x") + _digest(key, 10)
 
 
 def entity_iri(cls: str, key: str) -> str:

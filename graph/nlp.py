@@ -57,12 +57,15 @@ _LATER_CAPITAL = re.compile(r"\S\s+[«“\"(]?[A-Z]")
 
 
 def mask_irrelevant(text: str) -> str:
-    """Blank out sentences that can hold no name and no fact, keeping every offset.
+    """Blank out page furniture and sentences that can hold no name and no fact, keeping every offset.
 
     A sentence with no capitalised word after its first, no digit and no treaty or diplomacy word
     ("Markets were calm in early trading.") is replaced by spaces of the same length, so spaCy
     spends almost nothing on it while offsets into the document stay valid.
     """
+    from .extract.noise import blank_noise
+
+    text = blank_noise(text)  # page furniture first: it names nothing
     out = []
     for m in _SENTENCE.finditer(text):
         s = m.group(0)

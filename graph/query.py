@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .namespaces import PREFIXES
 from .resources import queries_dir
 from .store import Store
 
@@ -99,6 +101,11 @@ def run_query(store: Store, sparql: str) -> Result:
     return Result(triples=list(raw))
 
 
+TABLE_FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+FORMATS = TABLE_FORMATS + tuple(GRAPH_FORMATS)
+
+
 def term_text(term: object) -> str:
     """A term as a person reads it: IRIs and literals by value, unbound as empty."""
     if term is None:
@@ -108,14 +115,37 @@ def term_text(term: object) -> str:
     return str(term)
 
 
+def short_name(term: object) -> str:
+    """A term for the table: IRIs as prefixed names (``tkg:signed``) where a project prefix fits."""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+    return term_text(term)
+
+
 def format_result(result: Result, fmt: str = "table") -> str:
-    """Render a result as table, csv, tsv or json (SPARQL 1.1 JSON results) text."""
+    """Render a result: a table as table, csv, tsv or json (SPARQL 1.1 JSON results); the triples of
+    CONSTRUCT/DESCRIBE as turtle (the default, with the project's prefixes), ntriples or jsonld."""
     if result.boolean is not None:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean})
         return "true" if result.boolean else "false"
     if result.triples is not None:
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode()
+        if fmt == "table":
+            fmt = "turtle"
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"CONSTRUCT and DESCRIBE answer with triples: use --format "
+                             f"{', '.join(GRAPH_FORMATS)}, not {fmt}")
+        if fmt == "jsonld":
+            from .export import compact_jsonld
+
+            return compact_jsonld(ox.serialize(result.triples, format=ox.RdfFormat.JSON_LD)).decode()
+        prefixes = dict(PREFIXES) if fmt == "turtle" else None
+        return ox.serialize(result.triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes).decode()
+    if fmt in GRAPH_FORMATS:
+        raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; a SELECT answers as "
+                         f"{', '.join(TABLE_FORMATS)}")
     variables, rows = result.variables or [], result.rows or []
     if fmt == "json":
         return json.dumps({"head": {"vars": variables},
@@ -133,7 +163,7 @@ def format_result(result: Result, fmt: str = "table") -> str:
         # Plain values, one row a line: tabs and line breaks inside values become spaces.
         clean = [[re.sub(r"[\t\r\n]+", " ", term_text(t)) for t in row] for row in rows]
         return "\n".join("\t".join(r) for r in [variables, *clean])
-    return _table(variables, [[term_text(t) for t in row] for row in rows])
+    return _table(variables, [[short_name(t) for t in row] for row in rows])
 
 
 def _json_term(t: object) -> dict:
@@ -152,10 +182,14 @@ def _json_term(t: object) -> dict:
 
 
 def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
-    cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in (s.replace("\n", " ") for s in r)]
-           for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
-    sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) for r in cut]
-    return "\n".join([line, sep, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+    """Columns at most ``width`` wide; a longer value wraps onto the next lines of its row."""
+    cells = [[textwrap.wrap(" ".join(c.split()), width, break_long_words=True, break_on_hyphens=False) or [""]
+              for c in r] for r in rows]
+    widths = [max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip(),
+           "  ".join("-" * w for w in widths)]
+    for r in cells:
+        for k in range(max(len(c) for c in r) if r else 0):
+            out.append("  ".join((c[k] if k < len(c) else "").ljust(w)
+                                 for c, w in zip(r, widths, strict=False)).rstrip())
+    return "\n".join([*out, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -165,8 +165,9 @@ def find_credentials(url: str) -> tuple[httpx.Auth | None, str | None]:
     parts = urlsplit(url)
     kind = os.environ.get(AUTH_ENV, "basic")
     if parts.username:
-        password = parts.password or ""
-        return _make_auth(parts.username, password, kind), password
+        # The URL carries userinfo percent-encoded ("p%40ss" for "p@ss"); the server expects it decoded.
+        password = unquote(parts.password or "")
+        return _make_auth(unquote(parts.username), password, kind), password
     if os.environ.get(USER_ENV):
         password = os.environ.get(PASSWORD_ENV, "")
         return _make_auth(os.environ[USER_ENV], password, kind), password
@@ -257,7 +258,9 @@ class HttpStore:
         """One line, no credentials, at most ``limit`` characters: fit for an error message."""
         text = re.sub(r"(?i)\b(https?://)[^/\s@]*@", r"\1", " ".join(text.split()))
         if self._secret:
-            text = text.replace(self._secret, "***")
+            # Only where the password stands as a whole value: a one-letter password must not star
+            # that letter in every word of the message.
+            text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(self._secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def _request(self, method: str, url: str, *, reading: bool = False, **kwargs: Any) -> httpx.Response:
@@ -393,7 +396,8 @@ class HttpStore:
         Returns what ``pyoxigraph.Store.query`` returns: ``QuerySolutions`` for SELECT, ``QueryBoolean``
         for ASK, an iterator of ``Triple`` for CONSTRUCT and DESCRIBE.
         """
-        text = check_query(sparql)
+        # SERVICE is left to the server: whether it may call other servers is its administrator's choice.
+        text = check_query(sparql, allow_service=True)
         if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
             return iter(self._triples(text))
         return self._select(text)

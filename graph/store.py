@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -18,12 +19,6 @@ from .namespaces import PREFIXES, SPARQL_PREFIXES
 
 DEFAULT_STORE = ".treatykg/store"
 STORE_ENV = "TREATYKG_STORE"
-
-_UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
 
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
@@ -42,16 +37,60 @@ _PREFIX_LINES = SPARQL_PREFIXES.count("\n")
 
 def is_update(sparql: str) -> bool:
     """True when the text is a SPARQL Update rather than a query."""
-    stripped = re.sub(r"#[^\n]*", "", sparql)
-    return bool(_UPDATE_RE.match(stripped))
+    return _kind(sparql)[0] == "update"
 
 
-def check_query(sparql: str) -> str:
-    """Refuse updates and empty text; return the query with the standard prefixes prepended."""
+def _kind(sparql: str) -> tuple[str, object]:
+    """("query", parse tree), ("update", None) or ("invalid", the parser's exception), by rdflib's
+    SPARQL 1.1 grammar: a prologue, comments or a ``#`` inside an IRI cannot disguise an update."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return "query", parseQuery(sparql)
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(sparql)
+        except ParseBaseException:
+            return "invalid", exc
+        return "update", None
+
+
+def _parts(tree: object) -> Iterator[str]:
+    """The names of every grammar rule in an rdflib parse tree."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(tree, CompValue):
+        yield tree.name
+        for value in tree.values():
+            yield from _parts(value)
+    elif isinstance(tree, (list, tuple, ParseResults)):
+        for value in tree:
+            yield from _parts(value)
+
+
+def check_query(sparql: str, allow_service: bool = False) -> str:
+    """Refuse updates, empty or malformed text and, unless allowed, SERVICE; return the query with the
+    standard prefixes prepended.
+
+    The decision comes from parsing the text, and nothing rdflib's parser cannot read is run: a text
+    that is not known to be a query might be an update (Virtuoso runs updates sent as queries) or
+    hide a SERVICE call.
+    """
     if not sparql.strip():
         raise QueryError("empty query")
-    if is_update(sparql):
+    kind, tree = _kind(sparql)
+    if kind == "update":
         raise QueryError("updates are refused: treatykg query is read-only (use ingest or remove)")
+    if kind == "invalid":
+        message = " ".join(str(getattr(tree, "msg", tree)).split())
+        raise QueryError(f"SPARQL syntax error at {tree.lineno}:{tree.col}: {message}")
+    if not allow_service and "ServiceGraphPattern" in set(_parts(tree)):
+        # pyoxigraph evaluates SERVICE by fetching from the named server: a query must not make the
+        # machine it runs on send requests unless the user says so.
+        raise QueryError("SERVICE is refused: the query would fetch data from another server "
+                         "(give --allow-service to allow it)")
     return SPARQL_PREFIXES + sparql
 
 
@@ -98,10 +137,15 @@ class Store(Protocol):
 
 
 class OxigraphStore:
-    """Embedded persistent store (pyoxigraph on RocksDB), or in memory when ``path`` is None."""
+    """Embedded persistent store (pyoxigraph on RocksDB), or in memory when ``path`` is None.
 
-    def __init__(self, path: str | os.PathLike | None, read_only: bool = False) -> None:
+    :param allow_service: let queries use SERVICE, which makes this machine fetch from other servers.
+    """
+
+    def __init__(self, path: str | os.PathLike | None, read_only: bool = False, *,
+                 allow_service: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.allow_service = allow_service
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -112,7 +156,7 @@ class OxigraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a corrupt store as RuntimeError
             raise StoreError(f"cannot open store {self.path}: {_one_line(exc)}") from None
 
     def replace_documents(self, docs: dict[str, list[Triple]]) -> None:
@@ -139,7 +183,7 @@ class OxigraphStore:
 
     def query(self, sparql: str):
         """Run a read-only query over the union of the document graphs."""
-        text = check_query(sparql)
+        text = check_query(sparql, allow_service=self.allow_service)
         try:
             return self._store.query(text)
         except SyntaxError as exc:
@@ -182,10 +226,12 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def open_store(location: str | os.PathLike | None = None, read_only: bool = False) -> Store:
+def open_store(location: str | os.PathLike | None = None, read_only: bool = False, *,
+               allow_service: bool = False) -> Store:
     """Open the store at ``location``: a path (embedded Oxigraph) or an http(s) SPARQL endpoint.
 
-    Without a location, ``$TREATYKG_STORE`` or ``.treatykg/store`` is used.
+    Without a location, ``$TREATYKG_STORE`` or ``.treatykg/store`` is used. ``allow_service`` lets
+    queries on the embedded store use SERVICE; a remote server applies its own policy to SERVICE.
     """
     location = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
     # "http://…" or "PRESET+http://…" (for example "fuseki+https://host/ds") is a SPARQL server.
@@ -193,4 +239,4 @@ def open_store(location: str | os.PathLike | None = None, read_only: bool = Fals
         from .remote import HttpStore
 
         return HttpStore(location, read_only=read_only)
-    return OxigraphStore(location, read_only=read_only)
+    return OxigraphStore(location, read_only=read_only, allow_service=allow_service)

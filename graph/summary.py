@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from .store import Store
 
-RELATIONS = ("signed", "ratified", "partyTo", "hasArticle", "invokes", "references", "replaces",
-             "affiliatedWith", "metWith", "visited", "signatureDate", "entryIntoForceDate")
+# The order facts are listed in; any other relation the graph holds follows, by name.
+RELATIONS = ("signed", "ratified", "acceded", "partyTo", "withdrewFrom", "suspended", "hasArticle", "invokes",
+             "references", "replaces", "affiliatedWith", "metWith", "visited", "signatureDate",
+             "ratificationDate", "entryIntoForceDate")
 
 
 @dataclass
@@ -44,12 +46,13 @@ def stats(store: Store) -> Stats:
         } GROUP BY ?k""")
     s.entities = {k: entities[k] for k in ("Person", "State", "Organization", "Place", "Treaty", "Article")
                   if k in entities}
-    values = " ".join(f"tkg:{r}" for r in RELATIONS)
-    facts = _counts(store, f"""
-        SELECT ?k (COUNT(*) AS ?n) WHERE {{
-          {{ SELECT DISTINCT ?s ?k ?o WHERE {{ ?s ?k ?o . VALUES ?k {{ {values} }} }} }}
-        }} GROUP BY ?k""")
-    s.facts = {r: facts[r] for r in RELATIONS if r in facts}
+    # A fact is whatever an assertion stands for, so a relation added to extraction is counted unlisted.
+    facts = _counts(store, """
+        SELECT ?k (COUNT(*) AS ?n) WHERE {
+          { SELECT DISTINCT ?s ?k ?o WHERE { ?a a tkg:Assertion ; rdf:subject ?s ; rdf:predicate ?k ; rdf:object ?o } }
+        } GROUP BY ?k""")
+    rank = {r: i for i, r in enumerate(RELATIONS)}
+    s.facts = dict(sorted(facts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
     s.events = dict(sorted(_counts(store, """
         SELECT ?k (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e tkg:status ?st ; a ?k . FILTER(?k != tkg:Event) }
         GROUP BY ?k""").items()))

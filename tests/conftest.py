@@ -19,3 +19,13 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def store_path(tmp_path) -> Path:
     return tmp_path / "store"
+
+
+@pytest.fixture
+def failing_savefig(monkeypatch):
+    """Every matplotlib save fails as a full disk would, mid-write."""
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig", broken)

@@ -202,3 +202,49 @@ def test_real_subprocess(tmp_path, sample_doc):
     assert q.returncode == 0 and q.stdout.startswith("treaty\tparty")
     bad = subprocess.run(cmd + ["query", "SELECT WHERE"], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_query_graph_formats(built):
+    store, _, _ = built
+    q = "CONSTRUCT { ?t a tkg:Treaty ; skos:prefLabel ?l } WHERE { ?t a tkg:Treaty ; skos:prefLabel ?l }"
+    turtle = invoke("query", q, "--store", store)
+    assert turtle.exit_code == 0 and "@prefix tkg:" in turtle.output and "tkg:Treaty" in turtle.output
+    for fmt, rdf in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
+        out = invoke("query", q, "--format", fmt, "--store", store).output
+        assert set(ox.parse(out, format=rdf)) == set(ox.parse(turtle.output, format=ox.RdfFormat.TURTLE))
+    wrong = invoke("query", q, "--format", "csv", "--store", store)
+    assert wrong.exit_code == 1 and "use --format" in wrong.output
+
+
+def test_query_refuses_service_unless_allowed(built):
+    store, _, _ = built
+    q = "SELECT ?s WHERE { ?s a tkg:State OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
+    refused = invoke("query", q, "--store", store)
+    assert refused.exit_code == 1 and "SERVICE is refused" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    allowed = invoke("query", q, "--allow-service", "--store", store)
+    assert allowed.exit_code == 0 and "rows)" in allowed.output
+
+
+def test_validate_corrupt_store_exits_2(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "CURRENT").write_text("not a manifest name\n")
+    result = invoke("validate", "--store", store)
+    assert result.exit_code == 2 and "cannot open store" in result.output
+    assert "internal error" not in result.output
+
+
+def test_closed_pipe_exits_quietly():
+    # The reader closes the pipe before anything is written, as `| head` does once it has its lines.
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "query", "--list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 141) and err == ""
+
+
+def test_errors_are_one_line_with_controls_shown(tmp_path):
+    result = invoke("query", "--file", tmp_path / "a\nb\x1b[31m.rq")
+    assert result.exit_code == 1 and "\x1b" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "a\\x0ab\\x1b[31m.rq" in result.output

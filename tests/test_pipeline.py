@@ -102,3 +102,14 @@ def test_interrupted_batch_leaves_documents_whole(monkeypatch, tmp_path, sample_
         ingest([tmp_path / "other.txt", sample_doc], store)
     assert quads(store) == before
     assert isinstance(store._store, ox.Store)
+
+
+def test_ingest_forgets_the_words_of_each_batch(tmp_path):
+    # spaCy would otherwise keep every new name it parsed for the life of the process.
+    from graph.nlp import load_nlp
+
+    (tmp_path / "n.txt").write_text("Foreign Minister Zorvakel Quintaberro signed the Treaty of Ulmavesk.\n")
+    store = OxigraphStore(None)
+    report = ingest([tmp_path], store)
+    assert report.documents and "Zorvakel" in store.dump("nquads").decode()
+    assert "Zorvakel" not in load_nlp().vocab.strings

@@ -1,10 +1,11 @@
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
 
 from graph.errors import QueryError
-from graph.query import bind_params, catalogue, format_result, load_query, run_query
+from graph.query import bind_params, catalogue, format_result, load_query, run_query, term_text
 from graph.store import OxigraphStore
 
 G = "https://w3id.org/treatykg/doc/x"
@@ -59,3 +60,124 @@ def test_load_query_needs_exactly_one_source(tmp_path):
         load_query("SELECT * {}", name="signatures")
     with pytest.raises(QueryError, match="cannot read"):
         load_query(file=tmp_path / "missing.rq")
+
+
+# A small graph written by hand: one sentence tells that a state signed in 2000 and ratified in 2004,
+# another that a person invoked an article (no date in the sentence), and the document has a date.
+ACTS = """
+@prefix tkg: <https://w3id.org/treatykg/ontology#> . @prefix id: <https://w3id.org/treatykg/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix doc: <https://w3id.org/treatykg/doc/> .
+doc:x a tkg:Document ; tkg:publishedDate "2010-06-01"^^xsd:date .
+id:state/ostria a tkg:State ; skos:prefLabel "Ostria" ; skos:altLabel "Republic of Ostria" .
+id:person/marr a tkg:Person ; skos:prefLabel "Ilse Marr" .
+id:treaty/danel a tkg:Treaty ; skos:prefLabel "Danel Accord" ; tkg:hasArticle id:article/danel/art_7 .
+id:article/danel/art_7 a tkg:Article ; skos:prefLabel "Article 7" ; tkg:articleOf id:treaty/danel .
+id:state/ostria tkg:signed id:treaty/danel ; tkg:ratified id:treaty/danel ; tkg:partyTo id:treaty/danel ;
+    tkg:withdrewFrom id:treaty/danel .
+id:person/marr tkg:invokes id:article/danel/art_7 .
+<https://w3id.org/treatykg/doc/x#char=0,60> a tkg:Sentence ; nif:referenceContext doc:x ;
+    nif:anchorOf "Ostria signed the Danel Accord in 2000 and ratified it in 2004." .
+<https://w3id.org/treatykg/doc/x#char=61,100> a tkg:Sentence ; nif:referenceContext doc:x ;
+    nif:anchorOf "Ilse Marr invoked Article 7." .
+id:assertion/1 a tkg:Assertion ; rdf:subject id:state/ostria ; rdf:predicate tkg:signed ;
+    rdf:object id:treaty/danel ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=0,60> .
+id:assertion/2 a tkg:Assertion ; rdf:subject id:state/ostria ; rdf:predicate tkg:ratified ;
+    rdf:object id:treaty/danel ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=0,60> .
+id:assertion/3 a tkg:Assertion ; rdf:subject id:person/marr ; rdf:predicate tkg:invokes ;
+    rdf:object id:article/danel/art_7 ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=61,100> .
+id:assertion/4 a tkg:Assertion ; rdf:subject id:state/ostria ; rdf:predicate tkg:withdrewFrom ;
+    rdf:object id:treaty/danel ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=0,60> .
+id:event/s a tkg:Signing ; tkg:treaty id:treaty/danel ; tkg:agent id:state/ostria ; tkg:status tkg:asserted ;
+    tkg:date "2000"^^xsd:gYear ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=0,60> .
+id:event/r a tkg:Ratification ; tkg:treaty id:treaty/danel ; tkg:agent id:state/ostria ;
+    tkg:status tkg:asserted ; tkg:date "2004"^^xsd:gYear ;
+    prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=0,60> .
+id:event/i a tkg:Invocation ; tkg:treaty id:article/danel/art_7 ; tkg:agent id:person/marr ;
+    tkg:status tkg:asserted ; prov:wasDerivedFrom <https://w3id.org/treatykg/doc/x#char=61,100> .
+"""
+
+
+@pytest.fixture
+def acts():
+    s = OxigraphStore(None)
+    s.replace_documents({"https://w3id.org/treatykg/doc/x":
+                         [q.triple for q in ox.parse(re.sub(r"\bid:([\w/]+)", r"<https://w3id.org/treatykg/id/\1>",
+                                                            ACTS), format=ox.RdfFormat.TURTLE)]})
+    return s
+
+
+def rows(store, query_name, **params):
+    q = bind_params(catalogue()[query_name].text, params)
+    r = run_query(store, q)
+    return [dict(zip(r.variables, (term_text(t) for t in row), strict=True)) for row in r.rows]
+
+
+def test_signatures_keep_each_date_with_its_act(acts):
+    got = [(r["actor"], r["act"], r["date"]) for r in rows(acts, "signatures")]
+    assert sorted(got) == [("Ostria", "ratified", "2004"), ("Ostria", "signed", "2000")]
+
+
+def test_invocations_are_dated_by_publication_when_the_sentence_is_not(acts):
+    (inv,) = rows(acts, "invocations")
+    assert (inv["actor"], inv["article"], inv["treaty"], inv["date"], inv["dated"]) == (
+        "Ilse Marr", "Article 7", "Danel Accord", "2010-06-01", "published")
+    assert inv["sentence"] == "Ilse Marr invoked Article 7."
+    timeline = [(r["date"], r["event"], r["dated"], r["treaty"]) for r in rows(acts, "timeline")]
+    assert ("2010-06-01", "Invocation", "published", "Danel Accord") in timeline
+    assert ("2000", "Signing", "sentence", "Danel Accord") in timeline
+
+
+def test_parties_show_each_partys_own_acts(acts):
+    (row,) = rows(acts, "parties")
+    assert (row["party"], row["signed"], row["ratified"], row["acceded"], row["withdrew"]) == (
+        "Ostria", "2000", "2004", "", "undated")
+
+
+@pytest.mark.parametrize("name", ["ostria", "REPUBLIC OF OSTRIA", "the Ostria", "Ilse-Marr"])
+def test_neighbourhood_finds_any_label_in_any_case(acts, name):
+    assert rows(acts, "neighbourhood", name=name)
+
+
+def test_construct_formats(acts):
+    r = run_query(acts, "CONSTRUCT { ?s tkg:signed ?o } WHERE { ?s tkg:signed ?o }")
+    turtle = format_result(r)
+    assert "@prefix tkg:" in turtle and "tkg:signed" in turtle
+    assert format_result(r, "turtle") == turtle
+    nt = format_result(r, "ntriples")
+    assert nt.strip() == ("<https://w3id.org/treatykg/id/state/ostria> <https://w3id.org/treatykg/ontology#signed> "
+                          "<https://w3id.org/treatykg/id/treaty/danel> .")
+    jsonld = json.loads(format_result(r, "jsonld"))
+    assert jsonld["@context"]["tkg"] == "https://w3id.org/treatykg/ontology#"
+    assert set(ox.parse(format_result(r, "jsonld"), format=ox.RdfFormat.JSON_LD)) == set(
+        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    described = format_result(run_query(acts, "DESCRIBE <https://w3id.org/treatykg/id/person/marr>"), "turtle")
+    assert "Ilse Marr" in described
+    with pytest.raises(QueryError, match="CONSTRUCT and DESCRIBE answer with triples"):
+        format_result(r, "csv")
+    with pytest.raises(QueryError, match="is for CONSTRUCT and DESCRIBE"):
+        format_result(run_query(acts, "SELECT * WHERE { ?s ?p ?o }"), "turtle")
+
+
+def test_table_prefixes_and_wraps(acts):
+    r = run_query(acts, "SELECT ?s ?text WHERE { ?s nif:anchorOf ?text FILTER(CONTAINS(?text, 'signed')) }")
+    r.rows[0][1] = ox.Literal("word " * 30 + "end")
+    table = format_result(r, "table").splitlines()
+    assert "word word" in table[2] and all(len(line) <= 60 + 2 + 60 for line in table)
+    assert "…" not in "\n".join(table)
+    assert "end" in "\n".join(table)  # nothing is cut away
+    r2 = run_query(acts, "SELECT ?p WHERE { ?s ?p ?o ; skos:prefLabel 'Ostria' . ?o a tkg:Treaty } ORDER BY ?p")
+    assert "tkg:partyTo" in format_result(r2, "table").splitlines()
+
+
+def test_json_results_follow_sparql_1_1(acts):
+    r = run_query(acts, "SELECT ?s ?d ?none WHERE { ?s tkg:date ?d . OPTIONAL { ?s tkg:nothing ?none } }")
+    data = json.loads(format_result(r, "json"))
+    assert data["head"]["vars"] == ["s", "d", "none"]
+    b = data["results"]["bindings"][0]
+    assert b["s"]["type"] == "uri" and "none" not in b
+    assert b["d"] == {"type": "literal", "value": b["d"]["value"],
+                      "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}
+    assert json.loads(format_result(run_query(acts, "ASK { ?s ?p ?o }"), "json")) == {"head": {}, "boolean": True}

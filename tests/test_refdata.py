@@ -57,10 +57,11 @@ def test_shapes():
     for name in ("titles", "organizations", "treaty_vocab", "places"):
         assert isinstance(data.load(name), dict)
     assert set(data.load("titles")) == {"person_titles", "honorifics", "role_nouns"}
-    assert set(data.load("organizations")) == {"head_words", "known"}
-    assert {"region_words", "known_regions", "buildings"} <= set(data.load("places"))
-    assert {"type_words", "generic_anaphors", "lifecycle_verbs", "planning_cues", "denial_cues", "claim_cues",
-            "conditional_cues"} <= set(data.load("treaty_vocab"))
+    assert set(data.load("organizations")) == {"head_words", "known", "not_bodies", "common_bodies", "generic_words"}
+    assert {"region_words", "known_regions", "buildings", "geo_heads", "geo_prefixes", "place_nouns_before",
+            "place_part_nouns"} <= set(data.load("places"))
+    assert {"lines", "spans", "stamps", "datelines"} <= set(data.load("noise"))
+    assert {"type_words", "generic_anaphors", "modality"} <= set(data.load("treaty_vocab"))
 
 
 def test_every_country_is_well_formed():
@@ -222,13 +223,8 @@ def test_treaty_vocab():
     vocab = data.load("treaty_vocab")
     assert {"treaty", "agreement", "pact", "accord", "convention", "protocol"} <= set(vocab["type_words"])
     assert "the treaty" in vocab["generic_anaphors"]
-    verbs = vocab["lifecycle_verbs"]
-    events = ("sign", "ratify", "accede", "exchange", "enter_into_force", "suspend", "withdraw", "replace",
-              "invoke")
-    for event in events:
-        assert verbs[event], event
-    lemmas = [v for vs in verbs.values() for v in vs]
-    assert len(lemmas) == len(set(lemmas)), {v for v in lemmas if lemmas.count(v) > 1}
-    for key in ("planning_cues", "denial_cues", "claim_cues", "conditional_cues", "type_words",
-                "generic_anaphors"):
+    for key in ("type_words", "generic_anaphors"):
         assert len(vocab[key]) == len(set(vocab[key])) and all(x == x.lower() for x in vocab[key]), key
+    for key, cues in vocab["modality"].items():
+        if not key.startswith("_"):
+            assert cues and len(cues) == len(set(cues)) and all(x == x.lower() for x in cues), key

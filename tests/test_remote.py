@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import re
@@ -543,3 +544,21 @@ def test_virtuoso_answers_match_the_embedded_store(virtuoso, seed_docs, monkeypa
     with HttpStore(f"virtuoso+{virtuoso}") as store, pytest.raises(StoreError, match="refused access") as err:
         store.documents()
     assert "wrong-pw" not in str(err.value)
+
+
+def test_password_masked_as_a_whole_value_and_userinfo_decoded(monkeypatch):
+    for name in ("TREATYKG_USER", "TREATYKG_PASSWORD", "TREATYKG_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    sent = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("authorization", ""))
+        return httpx.Response(500, text="internal error: password=e rejected")
+
+    for location, password in (("http://al%40ice:p%40ss%3Aw@h/x", "p@ss:w"), ("http://h/x", "e")):
+        store = HttpStore(location, auth=None if "@" in location else ("al@ice", password))
+        store._client = httpx.Client(auth=store._client.auth, transport=httpx.MockTransport(answer))
+        with pytest.raises(StoreError) as err:
+            store.documents()
+        assert sent[-1] == "Basic " + base64.b64encode(f"al@ice:{password}".encode()).decode()
+    assert "internal error: password=*** rejected" in str(err.value)

@@ -274,14 +274,10 @@ def test_unknown_extension_is_refused_before_drawing(store, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failed_render_keeps_the_old_file(store, tmp_path, monkeypatch):
+def test_failed_render_keeps_the_old_file(store, tmp_path, request):
     out = tmp_path / "graph.png"
     out.write_bytes(b"old picture")
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("matplotlib.figure.Figure.savefig", broken)
+    request.getfixturevalue("failing_savefig")
     with pytest.raises(OSError, match="disk full"):
         render(store, out)
     assert out.read_bytes() == b"old picture"

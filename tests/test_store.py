@@ -48,6 +48,7 @@ def test_read_only_missing_store_is_clear(tmp_path):
 @pytest.mark.parametrize("update", [
     "INSERT DATA { <http://a> <http://b> <http://c> }",
     "PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }",
+    "PREFIX a: <http://x#>\nDELETE WHERE { ?s ?p ?o }",
     "# comment\nDROP ALL",
     "clear default",
 ])
@@ -87,3 +88,50 @@ def test_open_store_uses_env(tmp_path, monkeypatch):
     store = open_store()
     assert isinstance(store, OxigraphStore)
     assert store.path == tmp_path / "env-store"
+
+
+@pytest.fixture
+def listener():
+    """A listening socket nobody answers on: whether the store connected to it shows in its backlog."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(4)
+        sock.setblocking(False)
+        yield sock
+
+
+def _connected(sock) -> bool:
+    try:
+        sock.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("shape", [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "select * where {{ ?a ?b ?c OPTIONAL {{ service silent <{url}> {{ ?s ?p ?o }} }} }}",
+    "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "PREFIX e: <{url}>\nCONSTRUCT {{ ?s ?p ?o }} WHERE {{ BIND(e: AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+])
+def test_service_is_refused_without_a_request(listener, shape):
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    store = OxigraphStore(None)
+    store.replace_documents({G1: triples("1")})
+    with pytest.raises(QueryError, match="SERVICE is refused.*--allow-service") as err:
+        store.query(shape.format(url=url))
+    assert "\n" not in str(err.value)
+    assert not _connected(listener)
+
+
+def test_service_allowed_on_request_and_the_word_alone_is_no_service():
+    store = OxigraphStore(None, allow_service=True)
+    store.replace_documents({G1: triples("SERVICE")})
+    # Nothing listens on port 9 here; SILENT turns the failed call into no solutions.
+    assert bool(store.query("ASK { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/> { ?a ?b ?c } } }"))
+    strict = OxigraphStore(None)
+    strict.replace_documents({G1: triples("SERVICE")})
+    assert bool(strict.query('ASK { ?s <https://w3id.org/treatykg/ontology#p> "SERVICE" }'))
+    assert bool(strict.query("PREFIX SERVICE: <http://x/> ASK { ?s ?p ?o FILTER(?p != SERVICE:x) }"))

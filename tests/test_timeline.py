@@ -182,17 +182,13 @@ def test_date_spans_and_midpoints():
     assert year.lane == "treaty"
 
 
-def test_svg_by_extension_and_old_file_kept_on_failure(store, tmp_path, monkeypatch):
+def test_svg_by_extension_and_old_file_kept_on_failure(store, tmp_path, request):
     svg = tmp_path / "t.svg"
     timeline(store, "New START", svg)
     assert b"<svg" in svg.read_bytes()[:2000]
     out = tmp_path / "t.png"
     out.write_bytes(b"old picture")
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("matplotlib.figure.Figure.savefig", broken)
+    request.getfixturevalue("failing_savefig")
     with pytest.raises(OSError, match="disk full"):
         timeline(store, "New START", out)
     assert out.read_bytes() == b"old picture"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..documents import Document
 from .mentions import Mention, find_mentions
+from .noise import blank_noise, stamp_date
 from .relations import RelationResult, extract_relations
 from .resolve import Resolution, resolve
 
@@ -21,9 +23,15 @@ class Extraction:
 
 
 def extract_parsed(document: Document, doc) -> Extraction:
-    """Extract from a document already parsed by spaCy."""
-    mentions = find_mentions(document.text, doc)
-    res = resolve(mentions, document.text)
+    """Extract from a document already parsed by spaCy.
+
+    A page without a publication date of its own takes the one its date stamp or dateline gives.
+    """
+    if document.published is None and (stamped := stamp_date(document.text)):
+        document = dataclasses.replace(document, published=stamped)
+    text = blank_noise(document.text)
+    mentions = find_mentions(text, doc)
+    res = resolve(mentions, text, scope=document.iri)
     rel = extract_relations(doc, mentions, res, document.published)
     return Extraction(document, mentions, res, rel)
 

@@ -58,6 +58,12 @@ class Gazetteer:
     honorifics: frozenset[str]
     role_nouns: frozenset[str]
     type_words: tuple[str, ...]
+    geo_heads: frozenset[str]  # last words that make a name a place ("Reef", "House")
+    geo_prefixes: frozenset[str]  # first words that do ("Mount", "Pulau")
+    place_nouns: re.Pattern  # a common noun right before a name that makes it a place ("the residence X")
+    not_bodies: frozenset[str]  # capitalised words and acronyms tagged as bodies that name none ("PDF")
+    generic_org_words: frozenset[str]  # words any state's body may bear ("Foreign", "Ministry")
+    common_bodies: frozenset[str]  # kinds of body that, as one capitalised word, name none in particular
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,6 +103,14 @@ def gazetteer() -> Gazetteer:
         honorifics=frozenset(h.lower().rstrip(".") for h in titles["honorifics"]),
         role_nouns=frozenset(r.lower() for r in titles["role_nouns"]),
         type_words=tuple(vocab["type_words"]),
+        geo_heads=frozenset(places["geo_heads"]),
+        geo_prefixes=frozenset(places["geo_prefixes"]),
+        place_nouns=re.compile(rf"\b(?:(?:{_alternation(places['place_nouns_before'])})"
+                               rf"|(?:{_alternation(places['place_part_nouns'])})\s+of)\s+$", re.I),
+        not_bodies=frozenset(fold(w).lower() for w in orgs_data["not_bodies"]),
+        generic_org_words=frozenset(w.lower() for w in orgs_data["generic_words"])
+        | frozenset(h.lower() for h in orgs_data["head_words"]),
+        common_bodies=frozenset(w.lower() for w in orgs_data["common_bodies"]),
     )
 
 
@@ -109,16 +123,23 @@ def _patterns() -> dict[str, re.Pattern]:
     g = gazetteer()
     # A capitalised word; "U.S."-style initials keep their dots, a sentence-final period is not part of it.
     cap = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’&]*)(?:[-–][A-Za-z][\w'’]*)*"
-    connector = r"(?:\s+|,\s+|\s+(?:and|of|the|on|in|for|to|against|between)\s+(?:the\s+)?)"
+    # Names never run over a line break: a headline, caption or menu line ends them.
+    sp = r"[^\S\n]+"
+    connector = (rf"(?:{sp}|,{sp}(?:and{sp})?|{sp}(?:and|of|the|on|in|for|to|against|between){sp}(?:(?:the|a|an){sp})?"
+                 rf"|{sp}or{sp}(?!the\b))")
     name_words = rf"{cap}(?:{connector}{cap})*"
     types = r"Treaty|Agreement|Pact|Accords?|Convention|Charter|Protocol|Covenant|Memorandum(?: of Understanding)?|" \
-            r"Plan of Action|Statute|Compact|Concordat|Armistice"
+            r"Plan of Action|Statute|Compact|Concordat|Armistice|Constitutive Act|Final Act|General Act"
     treaty = re.compile(
-        rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+)?"
-        rf"(?:(?P<year>1[6-9]\d\d|20\d\d)\s+)?"
-        rf"(?P<pre>(?:{cap}\s+){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention|protocol)\b"
-        # "Protocol to the North Atlantic Treaty on the Accession of …" is one name.
-        rf"(?P<post>(?:\s+(?:on|of|for|against)|(?<=Protocol)\s+to)\s+(?:the\s+|a\s+)?{name_words})?"
+        rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Aa]nother|[Oo]ur|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir){sp})?"
+        rf"(?:(?P<year>1[6-9]\d\d|20\d\d){sp})?"
+        rf"(?P<pre>(?:{cap}{sp}){{0,6}})(?P<type>{types}|treaty|pact|accord|agreement|charter|convention|protocol)\b"
+        # "Protocol to the North Atlantic Treaty on the Accession of …", "Protocol Relating to the Establishment
+        # of …" and "Treaty Between the Republic of A and the Republic of B Relating to …" are one name each.
+        rf"(?P<post>(?:{sp}(?:on|of|for|against|[Rr]elating{sp}to|[Cc]oncerning|[Rr]egarding)|(?<=Protocol){sp}to"
+        rf"|(?:(?<=Treaty)|(?<=Agreement)|(?<=Convention)|(?<=Protocol)|(?<=Accord)|(?<=Pact))"
+        rf"{sp}[Bb]etween(?={sp}(?:the{sp})?[A-Z]))"
+        rf"{sp}(?:the{sp}|a{sp})?{name_words})?"
     )
     article = re.compile(
         r"\b(?:(?:[Pp]aragraph|[Pp]ara\.?|[Cc]lause)\s+(?P<para>\d+)\s+of\s+)?(?:Article|Art\.|article)\s+"
@@ -139,10 +160,10 @@ def _patterns() -> dict[str, re.Pattern]:
     heads = _alternation(g.org_heads)
     dem = _alternation(set(g.demonyms) | {s + poss for s in g.states for poss in ("'s", "’s")})
     org = re.compile(
-        rf"(?<![\w-])(?:(?P<dem>{dem})\s+)?(?P<name>(?:{cap}\s+){{0,5}}(?:{heads})|"
+        rf"(?<![\w-])(?:(?P<dem>{dem}){sp})?(?P<name>(?:{cap}(?:{sp}and)?{sp}){{0,5}}(?:{heads})|"
         rf"parliament|senate|legislature)\b"
-        rf"(?P<tail>\s+(?:of|for|on|against)\s+(?:the\s+)?{cap}(?:(?:\s+|\s+(?:of|the|and|on|for|against)\s+)"
-        rf"(?:the\s+)?{cap})*)?"
+        rf"(?P<tail>{sp}(?:of|for|on|against){sp}(?:the{sp})?{cap}(?:(?:{sp}|{sp}(?:of|the|and|on|for|against){sp})"
+        rf"(?:the{sp})?{cap})*)?"
         rf"(?:\s*\((?P<acr>[A-Z][A-Za-z.]{{1,8}})\))?"
     )
     acronym_def = re.compile(r"\((?P<acr>[A-Z][A-Z.&]{1,9})\)")
@@ -255,7 +276,11 @@ def _split_parties(pre: str) -> tuple[tuple[str, ...], str]:
 def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
     """Named treaties ("the 1950 Sino-Soviet Treaty of Friendship, …", "UN Charter", "New START treaty")."""
     out: list[Mention] = []
-    for m in _patterns()["treaty"].finditer(text):
+    pattern = _patterns()["treaty"]
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        # A name cut short ("the Convention on X and the Convention on Y") leaves the rest to scan again.
+        pos = m.end()
         pre, typ, post = m.group("pre") or "", m.group("type"), (m.group("post") or "")
         # Sentence-initial "Treaty"-less capitals like "Under" or "After" are not part of the name.
         pre = re.sub(r"^(?:(?:Under|After|Before|Since|With|Without|In|On|As|By|From|When|While|If|And|But|"
@@ -263,6 +288,16 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
         parties, name_pre = _split_parties(pre)
         lower_type = typ.islower()
         post = _trim_post(post)
+        between = re.match(r"\s+[Bb]etween\s+(?P<who>.*?)(?=\s+(?:[Rr]elating|[Oo]n|[Cc]oncerning|[Rr]egarding|[Ff]or|"
+                           r"[Oo]f\s+(?!the\s+Republic|[A-Z][a-z]+\s+and)|[Ss]tipulating)\s|$)", post)
+        if between and (name_pre or parties):
+            # "the Friendship Treaty between A and B": the name ends before "between".
+            post, between = "", None
+        if between:
+            # "Treaty Between the Republic of A and the Republic of B Relating to …" names its parties.
+            g = gazetteer()
+            found = [g.states[fold(x.group(0))] for x in _patterns()["states"].finditer(between.group("who"))]
+            parties = tuple(dict.fromkeys([*parties, *found]))
         if not post and not parties and not name_pre:
             continue  # a bare "treaty": an anaphor, handled separately
         if lower_type and not parties and not name_pre and post:
@@ -288,17 +323,22 @@ def find_treaties(text: str, nlp_doc=None) -> list[Mention]:
         mention = Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical, "treaty-name",
                           parties=parties, extra={"type": typ.lower(), "year": year, "aliases": [display_core]})
         out.append(mention)
+        pos = min(pos, max(end, m.start() + 1))
     if nlp_doc is not None:
         out.extend(_descriptive_treaties(nlp_doc, out))
     return out
 
 
-_NOT_A_NAME_AFTER_ON = re.compile(
-    r"^\s+on\s+(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December)\b")
+_MONTH_OR_DAY = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+                 r"June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
+                 r"Nov|Dec)\b\.?)")
+_NOT_A_NAME_AFTER_ON = re.compile(rf"^\s+on\s+(?:the\s+)?{_MONTH_OR_DAY}")
 
 
 def _trim_post(post: str) -> str:
+    # "the Convention on X and the Convention on Y" are two names.
+    post = re.split(r",?\s+(?:and|or)\s+(?:the\s+)?(?=(?:Treaty|Agreement|Convention|Protocol|Charter|Pact|Accord)\b)",
+                    post)[0]
     if _NOT_A_NAME_AFTER_ON.match(post):
         return ""  # "signed the treaty on Friday": a date, not part of the name
     words = re.match(r"^\s+(on|of|for|against)\s+(?:the\s+|a\s+)?(.*)$", post)
@@ -309,20 +349,19 @@ def _trim_post(post: str) -> str:
                for x in g.buildings | set(g.capitals) | set(g.states) | g.regions):
             return ""  # "the treaty on the White House lawn": a place, not a subject
     # "the Treaty of Lisbon on October 10", "the Convention on Cluster Munitions in March": a date ends the name.
-    post = re.split(r"\s+(?:on|in|of)\s+(?=(?:January|February|March|April|May|June|July|August|September|October|"
-                    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)", post)[0]
+    post = re.split(rf"\s+(?:on|in|of)\s+(?={_MONTH_OR_DAY})", post)[0]
     # "the Treaty of Lisbon in the Jeronimos Monastery": a building or city after "in" is where, not a name part
     # (a region stays: "Conventional Armed Forces in Europe").
     where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]*(?:\s+(?:de\s+|of\s+)?[A-Z][\w'’-]*)*)\s*$", post)
     if where:
         g = gazetteer()
         place = where.group("p")
-        if place.split()[-1].lower() in _GEO_HEADS or fold(place) in g.capitals or fold(place) in g.buildings:
+        if place.split()[-1].lower() in g.geo_heads or fold(place) in g.capitals or fold(place) in g.buildings:
             post = post[:where.start()]
     # Stop a name at a trailing connector left by the greedy pattern ("... Partnership between Russia").
     post = re.sub(r"(?:\s+(?:between|and|of|on|the|to|in|for|against))+\s*$", "", post)
     m = re.search(r"\s+between\s", post)
-    if m:
+    if m and m.start() > 0:
         post = post[: m.start()]
     return post
 
@@ -479,8 +518,17 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
             continue
         if name[0].islower() and not m.group("dem"):
             continue  # "parliament" alone names no particular one; "the Indian parliament" does
+        if " and " in name:
+            first, rest = name.split(" and ", 1)
+            g = gazetteer()
+            # "Pakistan and Gulf Cooperation Council" lists two parties; "Heads of State and Government"
+            # ends a title. "Peace and Security Council" is one name.
+            if _state_of(first) or fold(first) in g.orgs or fold(first) in g.capitals or " " not in rest \
+                    or first.split()[-1] in g.org_heads:
+                name = rest
         start = m.start("name") + (len(m.group("name")) - len(name))
         tail = m.group("tail") or ""
+        tail = re.sub(rf"\s+(?:on|in|of)\s+(?:the\s+)?{_MONTH_OR_DAY}.*$", "", tail)  # "… Assembly on September 24"
         tail = re.sub(r"(?:\s+(?:and|of|the|on|for|against))+$", "", tail)
         end = start + len(name) + len(tail)
         dem = m.group("dem")
@@ -546,13 +594,19 @@ def _spacy_mentions(doc) -> list[Mention]:
             text = text[lead.end():]
         text = re.sub(r"\s*\([^)]*$", "", text)  # "Campaign to Abolish Nuclear Weapons (ICAN"
         text = re.sub(r"['’]s?$", "", text).rstrip(" .,;:")
+        # "UN General Assembly on September 24": a date after a name is not part of it.
+        text = re.sub(rf"\s+(?:on|in|since|of)\s+(?:the\s+)?(?:\d|{_MONTH_OR_DAY}).*$", "", text)
         if not text or not re.search(r"[A-Z]", text[:1]):
+            continue
+        if fold(text).lower() in g.not_bodies or _glued_names(text) or _headline_only(doc.text, start, text):
             continue
         end = start + len(text)
         title = None
         lead_in = (doc.text[max(0, start - 30):start] + text).lower()
         if any(lead_in.endswith(t) and len(t) > len(text) for t in g.titles):
             continue  # "State" in "Secretary of State" is part of a title
+        if cls == "Organization" and text.split()[0].lower().rstrip(".") in g.honorifics and len(text.split()) > 1:
+            cls = "Person"  # "Ms Jane Roe" tagged ORG: an honorific heads a person's name
         if cls == "Organization" and not any(w in g.org_heads for w in text.split()):
             # "Chancellor Olaf Scholz" tagged ORG: a title before a name makes it a person.
             stripped, _, had_title = _strip_titles(text, start)
@@ -583,14 +637,42 @@ def _spacy_mentions(doc) -> list[Mention]:
         else:
             display = clean_display(text)
             key = normalize_key(display)
-            if cls == "Place" and _state_of(display):
-                continue
+            if cls == "Place" and (_state_of(display) or re.search(r"(?:ern|ian|ese)$", display.split()[-1])):
+                continue  # "Middle Eastern", "Indonesian": an adjective, not a place
             if cls == "Organization" and fold(display) in g.demonyms:
                 continue  # "Bangladeshi" alone is an adjective, not a body
+            if cls == "Organization" and " " not in display and display.lower() in g.common_bodies:
+                continue  # "the Council", "Cabinet processes": a common noun capitalised, naming no one body
             if not _plausible_person(doc.text, start, end, text, need_article=False):
                 continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
     return out
+
+
+def _glued_names(text: str) -> bool:
+    """"ParisFrance": two known names run together by a scraper (a caption glued to a headline)."""
+    g = gazetteer()
+    for m in re.finditer(r"(?<=[a-z])(?=[A-Z])", text):
+        left, right = fold(text[:m.start()]).split()[-1:], fold(text[m.start():]).split()[:1]
+        if left and right and any(w in g.states or w in g.capitals for w in left) \
+                and any(w in g.states or w in g.capitals for w in right):
+            return True
+    return False
+
+
+def _headline_only(full: str, start: int, name: str) -> bool:
+    """A name read only from a Title-Case headline line ("Export Ban Violates Trade Rules, Panel Says").
+
+    spaCy reads capitalised headline words as names; a name it finds there counts only when the
+    document uses it again outside that line.
+    """
+    line_start = full.rfind("\n", 0, start) + 1
+    line_end = full.find("\n", start)
+    line_end = len(full) if line_end < 0 else line_end
+    words = re.findall(r"[A-Za-z][\w'’-]*", full[line_start:line_end])
+    if len(words) < 5 or sum(w[0].isupper() for w in words) < 0.8 * len(words):
+        return False
+    return full.find(name, 0, line_start) < 0 and full.find(name, line_end) < 0
 
 
 _TITLE_WORDS = {"crown", "prince", "princess", "king", "queen", "emir", "sheikh", "sultan", "president", "minister",
@@ -729,8 +811,11 @@ def _surname_mentions(text: str, chosen: list[Mention]) -> list[Mention]:
     surnames: set[str] = set()
     for m in chosen:
         if m.cls == "Person" and len(m.display.split()) >= 2:
-            last = m.display.split()[-1]
-            if len(last) >= 3 and last[0].isupper() and not _state_of(last):
+            words = m.display.split()
+            # "Jean-Yves Le Drian" is "Le Drian": a surname keeps its particle.
+            lead = next((i for i, w in enumerate(words[1:-1], start=1) if w.lower() in _PARTICLES), None)
+            last = " ".join(words[lead:]) if lead else words[-1]
+            if len(last) >= 3 and (last[0].isupper() or lead) and not _state_of(last):
                 surnames.add(last)
     out: list[Mention] = []
     for last in sorted(surnames):
@@ -749,17 +834,41 @@ _PERSON_CUE = re.compile(r"^,\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spoke
                          r"director|leader|chief|head|official|senator)\b", re.I)
 
 
+_CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|or)\s*$")
+
+
+def _conjoined_places(text: str, mentions: list[Mention]) -> None:
+    """"between Pedra Branca and Bintan island": a bare name conjoined with a place is a place too."""
+    ordered = sorted(mentions, key=lambda x: x.start)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if not _CONJUNCTION.match(text[a.end:b.start]) or {a.cls, b.cls} != {"Person", "Place"}:
+                continue
+            person = a if a.cls == "Person" else b
+            if person.source.startswith("spacy") and person.title is None and len(person.text.split()) <= 2 \
+                    and not re.match(r"['’]s\b|,\s+(?:the\s+)?(?!and\b|or\b|which\b|while\b|but\b)[a-z]",
+                                     text[person.end:person.end + 20]):
+                person.cls = "Place"
+                person.display = clean_display(person.text)
+                person.key = normalize_key(person.display)
+                changed = True
+
+
+@functools.lru_cache(maxsize=1)
+def _title_clause_before() -> re.Pattern:
+    """"Minister of Culture, Innovation and Higher Education, X": a title phrase and a comma before a name."""
+    titles = "|".join(re.escape(t) for t in gazetteer().titles)
+    return re.compile(rf"\b(?i:{titles})\b[^.;:\n]{{0,80}},\s*$")
+
+
 @functools.lru_cache(maxsize=1)
 def _title_before() -> re.Pattern:
     titles = "|".join(re.escape(t) for t in gazetteer().titles)
     return re.compile(rf"\b(?i:{titles})\s+$")
 
 
-# Words that make a name a place, in it ("Mischief Reef", "Lake Baikal") or right after it ("the Teesta river").
-_GEO_HEADS = {"reef", "shoal", "island", "islands", "islet", "atoll", "bay", "river", "strait", "sea", "lake", "valley",
-              "mountains", "mount", "cape", "peninsula", "desert", "canal", "gulf", "coast", "basin", "plateau",
-              "archipelago", "sound", "harbour", "harbor", "heights", "garden", "square", "base", "airbase",
-              "monastery", "palace", "cathedral", "castle", "abbey", "lawn", "stadium", "casa"}
 _GEO_AFTER = re.compile(r"^\s+(?:river|island|islet|reef|shoal|atoll|strait|suburbs?|region|valley|enclaves?|"
                         r"airbase|air\s+base|base|district|province|border\s+crossing|crossing|dam)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|visited|visiting|arrived\s+in|travelled\s+to|traveled\s+to|"
@@ -769,6 +878,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|visited|visiting|arrived\s+in|
 def _retype(text: str, mentions: list[Mention]) -> None:
     """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …",
     "Mischief Reef", "visited Perth")."""
+    g = gazetteer()
     votes: dict[str, dict[str, int]] = {}
     for m in mentions:
         if not m.source.startswith("spacy"):
@@ -777,9 +887,10 @@ def _retype(text: str, mentions: list[Mention]) -> None:
         after = text[m.end:m.end + 40]
         words = m.text.lower().split()
         if m.cls in {"Person", "Organization"} and (
-                words[-1] in _GEO_HEADS or words[0] in {"mount", "lake", "cape", "casa", "palacio"}
+                len(words) > 1 and (words[-1] in g.geo_heads or words[0] in g.geo_prefixes)
                 or _GEO_AFTER.match(after)
-                or m.cls == "Person" and len(words) <= 2 and _PLACE_BEFORE.search(before)
+                or m.cls == "Person" and len(words) <= 2
+                and (_PLACE_BEFORE.search(before) or g.place_nouns.search(before))
                 and not re.match(r"['’]s\b|,\s+(?:the\s+)?[a-z]", after)):
             m.cls = "Place"
             m.display = clean_display(m.text)
@@ -789,13 +900,17 @@ def _retype(text: str, mentions: list[Mention]) -> None:
             m.display = clean_display(m.text)
             m.key = normalize_key(m.display)
         elif m.cls == "Organization" and len(m.text.split()) <= 3 and not any(
-                w in gazetteer().org_heads for w in m.text.split()) and (
-                _PERSON_CUE.match(after) or _title_before().search(before)):
+                w in g.org_heads for w in m.text.split()) and not m.text.isupper() and (
+                _PERSON_CUE.match(after) or _title_before().search(before)
+                or _title_clause_before().search(text[max(0, m.start - 100):m.start])):
             m.cls = "Person"
             m.display = person_display(m.text)
             m.key = normalize_key(m.display)
-        votes.setdefault(m.key or "", {}).setdefault(m.cls, 0)
-        votes[m.key or ""][m.cls] += 1
+    _conjoined_places(text, mentions)
+    for m in mentions:
+        if m.source.startswith("spacy"):
+            votes.setdefault(m.key or "", {}).setdefault(m.cls, 0)
+            votes[m.key or ""][m.cls] += 1
     # The same name typed two ways in one document: the majority (Person on ties) wins.
     for m in mentions:
         if m.source.startswith("spacy") and m.key in votes and len(votes[m.key]) > 1:

@@ -10,415 +10,32 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from ..dates import find_dates
+from .context import (
+    ACTORS,
+    Clause,
+    Context,
+    Event,
+    Fact,
+    RelationResult,
+    Sentence,
+    inside_quote,
+    objects,
+    para_start,
+    sentences,
+    state_entity,
+    subjects,
+    subtree,
+    titles_alternation,
+    treaty_objects,
+)
 from .mentions import Mention, gazetteer
+from .modality import cues, implied_by, status_of
 from .resolve import Entity, Resolution
 
-ACTORS = {"Person", "State", "Organization"}
-PLAN_HEADS = {"plan", "expect", "intend", "prepare", "hope", "want", "agree", "aim", "seek", "propose",
-              "schedule", "set", "due", "invite", "urge", "call", "ask", "promise", "pledge", "vow",
-              "threaten", "decide", "consider", "discuss", "negotiate", "try", "attempt", "wish", "offer",
-              "refuse", "able", "ready", "likely", "go", "need", "have"}
-DENY_HEADS = {"deny", "reject", "dismiss", "refute"}
-CLAIM_HEADS = {"claim", "allege", "accuse", "suspect", "speculate", "rumor", "rumour"}
-MODALS = {"will", "would", "shall", "'ll", "could", "might", "may", "should", "can", "must", "wo"}
-SPEECH = {"say", "stress", "note", "add", "tell", "state", "declare", "emphasize", "emphasise", "warn",
-          "insist", "write", "remark", "explain", "argue", "announce", "reiterate", "affirm", "point",
-          "confirm", "underline", "underscore", "comment", "mention", "observe"}
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class Event:
-    """Something reported: signed, ratified, visited… with its status (asserted, planned, …)."""
-
-    kind: str
-    status: str
-    sentence: Sentence
-    rule: str
-    agents: list[Entity] = field(default_factory=list)
-    treaty: Entity | None = None
-    others: list[Entity] = field(default_factory=list)  # met persons, visited places
-    date: str | None = None
-    place: Entity | None = None
-    speaker: Entity | None = None
-    at: int = -1  # where the trigger word is, when a rule needs to know what came first
-
-
-@dataclass
-class Fact:
-    """One contract triple (object entity or literal value) with its evidence."""
-
-    s: Entity
-    p: str
-    sentence: Sentence
-    rule: str
-    o: Entity | None = None
-    value: str | None = None
-
-
-@dataclass
-class Clause:
-    article: Entity
-    text: str
-    sentence: Sentence
-
-
-@dataclass
-class RelationResult:
-    events: list[Event] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    clauses: list[Clause] = field(default_factory=list)
-
-
-class _Context:
-    """Per-document look-ups shared by the rules."""
-
-    def __init__(self, doc, mentions: list[Mention], res: Resolution, published: date | None):
-        self.doc = doc
-        self.text = doc.text
-        self.res = res
-        self.published = published
-        self.mentions = [m for m in mentions if res.entity(m) is not None]
-        self.mentions += self._descriptions()
-        self.by_token: dict[int, list[Mention]] = {}
-        for m in self.mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            for t in span:
-                self.by_token.setdefault(t.i, []).append(m)
-        self.last_person_before: dict[int, Entity] = {}
-
-    def ents_in_tokens(self, tokens, classes=None) -> list[Entity]:
-        seen: dict[str, Entity] = {}
-        for t in sorted(tokens, key=lambda t: t.i):
-            for m in self.by_token.get(t.i, []):
-                e = self.res.entity(m)
-                if e is not None and (classes is None or e.cls in classes):
-                    seen.setdefault(e.iri, e)
-            if t.lower_ in {"he", "she", "his", "her"} and (classes is None or "Person" in classes):
-                p = self.cataphor(t) or self.person_before(t.idx)
-                if p is not None:
-                    seen.setdefault(p.iri, p)
-            if _is_pair_of_people(t) and (classes is None or "Person" in classes):
-                for p in self.persons_before(t.idx, 2):
-                    seen.setdefault(p.iri, p)
-        return list(seen.values())
-
-    def ents_in_span(self, start: int, end: int, classes=None) -> list[Entity]:
-        out: dict[str, Entity] = {}
-        for m in self.mentions:
-            if m.start >= start and m.end <= end:
-                e = self.res.entity(m)
-                if e is not None and (classes is None or e.cls in classes):
-                    out.setdefault(e.iri, e)
-        return list(out.values())
-
-    def _descriptions(self) -> list[Mention]:
-        """"the Cuban leader" after "Cuban leader Fidel Castro": a mention of that person.
-
-        Only descriptions that one person in the document was introduced with are resolved.
-        """
-        g = gazetteer()
-        seen: dict[tuple[str, str], set[str]] = {}
-        people: dict[str, Entity] = {}
-        intro, desc = _description_patterns()
-        for m in self.mentions:
-            e = self.res.entity(m)
-            if e is None or e.cls != "Person":
-                continue
-            found = intro.search(self.text[max(0, m.start - 60):m.start])
-            if found:
-                key = (g.demonyms[found.group("d")], found.group("t").lower())
-                seen.setdefault(key, set()).add(e.iri)
-                people[e.iri] = e
-        out = []
-        if not seen:
-            return out
-        for m in desc.finditer(self.text):
-            key = (g.demonyms.get(m.group("d"), ""), m.group("t").lower())
-            if len(seen.get(key, ())) == 1:
-                e = people[next(iter(seen[key]))]
-                mention = Mention(m.start(), m.end(), m.group(0), "Person", e.key, e.display, "description")
-                self.res.of[id(mention)] = e
-                out.append(mention)
-        return out
-
-    def cataphor(self, pron) -> Entity | None:
-        """"On the eve of his visit, X published …": a pronoun ahead of its clause's subject is that subject."""
-        root = pron.sent.root
-        if pron.i >= root.i:
-            return None
-        subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i > pron.i), None)
-        if subj is None:
-            return None
-        ents = self.ents_in_tokens([subj], {"Person"}) if subj.lower_ not in {"he", "she"} else []
-        return ents[0] if ents else None
-
-    def treaty_before(self, pos: int) -> Entity | None:
-        """Antecedent of "it" for a treaty: the treaty the paragraph last had as a subject, else the
-        one it named last, else the document's main treaty."""
-        para = _para_start(self.text, pos)
-        subject = named = None
-        for m in self.mentions:
-            if m.cls != "Treaty" or not (para <= m.start and m.end <= pos):
-                continue
-            e = self.res.entity(m)
-            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
-                subject = (m.start, e) if subject is None or m.start > subject[0] else subject
-            named = (m.start, e) if named is None or m.start > named[0] else named
-        if subject is not None:
-            return subject[1]
-        return named[1] if named is not None else self.res.main_treaty
-
-    def body_for(self, word: str, pos: int) -> Entity | None:
-        """The organisation "the alliance" / "the bloc" stands for: the most named fitting one before."""
-        counts: dict[str, list] = {}
-        for m in self.mentions:
-            e = self.res.entity(m)
-            if m.end <= pos and e is not None and e.cls == "Organization" and any(
-                    k in e.key for k in _COLLECTIVE_NAMES[word]):
-                counts.setdefault(e.iri, [0, e])[0] += 1
-        return max(counts.values(), key=lambda c: c[0])[1] if counts else None
-
-    def article_before(self, pos: int) -> Entity | None:
-        """The article named last before ``pos`` in the same or the previous paragraph."""
-        para = self.text.rfind("\n", 0, max(0, self.text.rfind("\n", 0, pos) - 1)) + 1
-        found = [m for m in self.mentions if m.cls == "Article" and para <= m.start and m.end <= pos]
-        return self.res.entity(max(found, key=lambda m: m.start)) if found else None
-
-    def treaties_before(self, pos: int) -> list[Entity]:
-        """:meth:`treaty_before` as a list of at most one treaty."""
-        found = self.treaty_before(pos)
-        return [found] if found is not None else []
-
-    def persons_before(self, pos: int, n: int) -> list[Entity]:
-        """The last ``n`` different persons named before ``pos`` ("the two leaders")."""
-        seen: dict[str, Entity] = {}
-        for m in sorted(self.mentions, key=lambda m: -m.start):
-            e = self.res.entity(m)
-            if m.end <= pos and pos - m.end < 1500 and e is not None and e.cls == "Person":
-                seen.setdefault(e.iri, e)
-                if len(seen) == n:
-                    break
-        return list(seen.values()) if len(seen) == n else []
-
-    def person_before(self, pos: int) -> Entity | None:
-        """Antecedent of "he"/"she": the nearest person named before, within about three sentences."""
-        best = None
-        for m in self.mentions:
-            if m.end <= pos and pos - m.end < 600:
-                e = self.res.entity(m)
-                if e is not None and e.cls == "Person" and (best is None or m.start > best[0]):
-                    best = (m.start, e)
-        return best[1] if best else None
-
-    def date_near(self, sent: Sentence, anchor: int) -> str | None:
-        """The date expression nearest to the trigger, ignoring dates inside quotes it is not in."""
-        rel = anchor - sent.start
-        trigger_quoted = _inside_quote(self.text, anchor)
-        # "today" in a quote is the day the speaker spoke, not the day of publication.
-        found = find_dates(sent.text, None if trigger_quoted else self.published)
-        found = [d for d in found if _inside_quote(self.text, sent.start + d[0]) == trigger_quoted]
-        if not found:
-            return None
-        # "entered into force on 1 December 2009": a date just after the trigger belongs to it.
-        after = [d for d in found if 0 <= d[0] - rel <= 60]
-        if after:
-            return after[0][2]
-        return min(found, key=lambda d: min(abs(d[0] - rel), abs(d[1] - rel)))[2]
-
-
-_PAIR_NOUNS = {"leaders", "men", "ministers", "presidents", "premiers", "heads", "statesmen", "women", "leaders'"}
-
-
-# "The alliance invoked …": a collective noun for the organisation the document keeps naming.
-_COLLECTIVE = {"alliance", "bloc", "organisation", "organization", "union", "grouping"}
-_COLLECTIVE_NAMES = {"alliance": ("treaty organization", "alliance", "pact"), "bloc": ("union", "community",
-                     "association", "organization", "cooperation"), "union": ("union",), "grouping": ("",),
-                     "organisation": ("organisation", "organization"), "organization": ("organisation", "organization")}
-
-
-def _is_pair_of_people(t) -> bool:
-    """"the two leaders", "both ministers", "the two foreign ministers": two people named just before."""
-    return t.lower_ in _PAIR_NOUNS and any(c.lower_ in {"two", "both"} for c in t.children)
-
-
-def _para_start(text: str, pos: int) -> int:
-    """Where the paragraph (line) holding ``pos`` begins."""
-    return text.rfind("\n", 0, pos) + 1
-
-
-def _subtree(tok):
-    return list(tok.subtree)
-
-
-def _subjects(verb, ctx: _Context, classes=ACTORS) -> list[Entity]:
-    """Actors of a verb: its subject, the 'by' agent of a passive, or the subject of the verb it is
-    conjoined to or complements ("X arrived and met Y", "X agreed to sign")."""
-    for c in verb.children:
-        if c.dep_ == "agent":
-            # "signed by U.S. President X and Russian President Y in Prague": the people up to the next
-            # clause or circumstance, whatever the parse made of the list.
-            rest = ctx.text[c.idx:c.sent.end_char]
-            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)",
-                            rest)
-            people = ctx.ents_in_span(c.idx, c.idx + (cut.start() if cut else len(rest)), {"Person"})
-            if people and "Person" in classes:
-                return people
-            # "signed by U.S. President X": X signed; the state only describes him.
-            found = {e.iri: e for p in c.children for e in _subject_entities(p, ctx, classes)}
-            return list(found.values()) or ctx.ents_in_tokens([t for p in c.children for t in _subtree(p)],
-                                                              classes)
-    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
-        return []  # "the treaty was ratified" names no one
-    head = verb
-    for _ in range(4):
-        subjects = [c for c in head.children if c.dep_ == "nsubj"]
-        if head.dep_ == "relcl" and all(c.lower_ in {"who", "which", "that"} for c in subjects):
-            # "Modi, who arrived in Dhaka": the relative pronoun stands for the noun the clause hangs on.
-            return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
-        for c in subjects:
-            found = _subject_entities(c, ctx, classes)
-            if found or c is subjects[-1]:
-                return found
-        if head.dep_ == "relcl":
-            return ctx.ents_in_tokens(_subject_tokens(head.head), classes)
-        if head.dep_ not in {"conj", "xcomp"} or head.head is head:
-            break
-        head = head.head
-    return []
-
-
-def _subject_entities(tok, ctx: _Context, classes) -> list[Entity]:
-    """Entities a subject names, without the ones that only qualify a person in it.
-
-    "US President Jimmy Carter signed" has Carter as subject, not the US that describes him.
-    """
-    person_tokens = {i for i, ms in ctx.by_token.items()
-                     if any((e := ctx.res.entity(m)) is not None and e.cls == "Person" for m in ms)}
-    found: dict[str, Entity] = {}
-    for t in _subject_tokens(tok):
-        if _is_pair_of_people(t) and "Person" in classes:
-            for p in ctx.persons_before(t.idx, 2):
-                found.setdefault(p.iri, p)
-        if t.lower_ in _COLLECTIVE and "Organization" in classes and any(d.lower_ == "the" for d in t.children):
-            body = ctx.body_for(t.lower_, t.idx)
-            if body is not None:
-                found.setdefault(body.iri, body)
-        if t.lower_ in {"he", "she"} and "Person" in classes:
-            p = ctx.cataphor(t) or ctx.person_before(t.idx)
-            if p is not None:
-                found.setdefault(p.iri, p)
-        for m in ctx.by_token.get(t.i, []):
-            e = ctx.res.entity(m)
-            if e is None or e.cls not in classes:
-                continue
-            if e.cls != "Person" and _qualifies_person(t, person_tokens):
-                continue
-            found.setdefault(e.iri, e)
-    return list(found.values())
-
-
-def _qualifies_person(t, person_tokens: set[int]) -> bool:
-    # Up a chain of modifiers ("US" -> "President" -> "Carter"): does it end in a person's name?
-    for _ in range(4):
-        if t.dep_ not in {"compound", "amod", "nmod", "poss"} or t.head is t:
-            return False
-        t = t.head
-        if t.i in person_tokens:
-            return True
-    return False
-
-
-def _subject_tokens(tok):
-    # The subject's own words and its conjuncts ("Egypt and Israel"), not relative clauses.
-    out = []
-    for t in tok.subtree:
-        if any(a.dep_ in {"relcl", "acl", "appos"} and a in tok.subtree and t in a.subtree and a is not tok
-               for a in t.ancestors):
-            continue
-        out.append(t)
-    return out
-
-
-def _objects(verb, ctx: _Context, classes) -> list[Entity]:
-    toks = []
-    for c in verb.children:
-        if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd", "dative"}:
-            toks.extend(_subtree(c))
-        elif c.dep_ == "prep" or c.dep_ == "prt":
-            for p in c.children:
-                if p.dep_ == "pobj":
-                    toks.extend(_subtree(p))
-    return ctx.ents_in_tokens(toks, classes)
-
-
-def _treaty_objects(verb, ctx) -> list[Entity]:
-    return _objects(verb, ctx, {"Treaty"})
-
-
-def status_of(tok) -> str:
-    """Modality of a trigger: asserted, planned, denied, conditional or claimed.
-
-    Walks up from the trigger: its own negation, "if" or modal auxiliary decide first; then a
-    governing verb ("plans to sign", "denies that it signed", "claim that X sent") does. A verb
-    coordinated with another ("arrived and met") shares that verb's auxiliaries but not its meaning.
-    """
-    node, governing = tok, False
-    for _ in range(8):
-        children = list(node.children)
-        if any(c.dep_ == "neg" for c in children):
-            return "denied"
-        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in children):
-            return "conditional"
-        for c in children:
-            if c.dep_ in {"aux", "auxpass"} and c.lower_ in MODALS:
-                return "planned"
-            if c.dep_ == "aux" and c.tag_ == "TO" and node.dep_ not in {"advcl", "acl"}:
-                return "planned"
-        if governing:
-            if node.lemma_ in DENY_HEADS:
-                return "denied"
-            if node.lemma_ in CLAIM_HEADS:
-                return "claimed"
-            if node.lemma_ in PLAN_HEADS:
-                return "planned"
-        if node.head is node or node.dep_ == "relcl":
-            break
-        if node.dep_ == "conj":
-            governing = False
-        elif node.dep_ in {"xcomp", "ccomp", "acl", "advcl", "pcomp"}:
-            governing = True
-        elif node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"dobj", "pobj", "nsubj", "attr"}:
-            governing = node.dep_ == "dobj"
-        elif node.dep_ == "prep":
-            governing = False
-        else:
-            break
-        node = node.head
-    return "asserted"
-
-
-def _sentences(doc) -> list[tuple[Sentence, object]]:
-    out = []
-    for s in doc.sents:
-        text = s.text.rstrip()
-        if text.strip():
-            out.append((Sentence(s.start_char, s.start_char + len(text), text), s))
-    return out
-
+__all__ = ["Clause", "Event", "Fact", "RelationResult", "Sentence", "extract_relations", "quotes"]
 
 # --------------------------------------------------------------------------- rules
 
@@ -441,12 +58,12 @@ def _in_lead(text: str, pos: int) -> bool:
     return sum(1 for line in text[:pos].split("\n") if line.strip()) <= 2
 
 
-def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _lifecycle(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     for tok in span:
         if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in LIFECYCLE:
             continue
         kind = LIFECYCLE[tok.lemma_]
-        treaties = _treaty_objects(tok, ctx)
+        treaties = treaty_objects(tok, ctx)
         rel = tok
         while rel.dep_ == "conj" and rel.head is not rel:
             rel = rel.head
@@ -488,7 +105,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             if kind in {"Signing", "Ratification"}:
                 kind = "Ratification"  # signing or passing the ratification law ratifies
                 # … the treaty whose ratification the paragraph has been following, else the story's treaty.
-                para = _para_start(ctx.text, tok.idx)
+                para = para_start(ctx.text, tok.idx)
                 steps = [e.treaty for e in out.events if e.kind == "Ratification" and e.treaty is not None
                          and para <= e.sentence.start]
                 law_treaty = steps[-1] if steps else ctx.res.main_treaty or ctx.treaty_before(tok.idx)
@@ -513,14 +130,14 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
         if not treaties:
             # "the Knesset ratified the document" without a treaty in sight names nothing.
             continue
-        agents = _subjects(tok, ctx)
+        agents = subjects(tok, ctx)
         if kind == "Signing" and agents:
             # "X signed the agreement with Y": Y signed it too.
             withs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"]
             withs += [c for o in tok.children if o.dep_ == "dobj" for c in o.children
                       if c.dep_ == "prep" and c.lower_ == "with"]
             agents += [e for c in withs
-                       for e in ctx.ents_in_tokens([t for p in c.children if p.dep_ == "pobj" for t in _subtree(p)],
+                       for e in ctx.ents_in_tokens([t for p in c.children if p.dep_ == "pobj" for t in subtree(p)],
                                                    {"Person", "State"}) if e not in agents]
         if kind == "Withdrawal" and tok.lemma_ == "terminate":
             agents = [a for a in agents if a.cls != "Treaty"]
@@ -530,7 +147,7 @@ def _lifecycle(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None
             verb = tok.head
             while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
                 verb = verb.head
-            agents = agents or _subjects(verb, ctx)
+            agents = agents or subjects(verb, ctx)
         place = next(iter(ctx.ents_in_tokens(
             [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"in", "at"} for t in c.subtree],
             {"Place"})), None)
@@ -546,7 +163,7 @@ _FORCE_RE = re.compile(r"\b(?:enter(?:s|ed|ing)?|c[oa]me?s?|coming|t[oa]oke?s?|t
 _THAT_DAY = re.compile(r"\b(?:from\s+)?(?:that|the\s+same)\s+day\b", re.I)
 
 
-def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out: RelationResult) -> None:
+def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: Context, out: RelationResult) -> None:
     m = _FORCE_RE.search(sent.text)
     if not m:
         return
@@ -578,7 +195,7 @@ _EXCHANGE_RE = re.compile(r"\b(?:exchang\w+|deposit\w*|hand\w*\s+over)\b[^.]{0,4
                           r"(?P<what>ratification|accession|acceptance|approval)", re.I)
 
 
-def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _instruments(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     m = _EXCHANGE_RE.search(sent.text)
     if not m:
         return
@@ -588,11 +205,11 @@ def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
     treaties = ctx.ents_in_span(sent.start, sent.end, {"Treaty"})
     if not treaties and ctx.res.main_treaty is not None:
         treaties = [ctx.res.main_treaty]
-    agents = _subjects(tok, ctx, {"State"}) or ctx.ents_in_tokens(
+    agents = subjects(tok, ctx, {"State"}) or ctx.ents_in_tokens(
         [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree], {"State"})
     if not agents:
         # "Foreign Minister X handed over his country's instrument": X acts for the state he serves.
-        people = _subjects(tok, ctx, {"Person"})
+        people = subjects(tok, ctx, {"Person"})
         if any(c.dep_ == "nsubj" for c in tok.children):
             # "Minister X and Minister Y exchanged …": everyone named before the verb, however parsed.
             clause = ctx.text.rfind("—", sent.start, tok.idx) + 1 or sent.start
@@ -605,14 +222,14 @@ def _instruments(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
                                 agents=agents, treaty=treaty, date=ctx.date_near(sent, tok.idx)))
 
 
-def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _replaces(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     for tok in span:
         if tok.lemma_ not in {"replace", "supersede"} or tok.pos_ != "VERB":
             continue
-        objs = _treaty_objects(tok, ctx)
-        subj = _subjects(tok, ctx, {"Treaty"})
+        objs = treaty_objects(tok, ctx)
+        subj = subjects(tok, ctx, {"Treaty"})
         if not subj and tok.dep_ == "advcl" and tok.tag_ == "VBG":
-            subj = _subjects(tok.head, ctx, {"Treaty"})  # "X entered into force, replacing Y"
+            subj = subjects(tok.head, ctx, {"Treaty"})  # "X entered into force, replacing Y"
         head = tok
         while head.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in head.children):
             head = head.head
@@ -636,13 +253,13 @@ def _replaces(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
 _NOT_FOLLOWED = {"suit", "lead", "example", "anniversary", "day", "week", "month", "year", "weekend"}
 
 
-def _follow_ups(sent: Sentence, span, prev: Sentence | None, ctx: _Context, out: RelationResult) -> None:
+def _follow_ups(sent: Sentence, span, prev: Sentence | None, ctx: Context, out: RelationResult) -> None:
     """"The Senate ratified it in December, the Duma followed a month later": the same act by another."""
     for tok in span:
         if tok.lemma_ != "follow" or tok.pos_ != "VERB" or any(
                 c.dep_ == "dobj" and c.lemma_ not in _NOT_FOLLOWED for c in tok.children):
             continue
-        agents = _subjects(tok, ctx)
+        agents = subjects(tok, ctx)
         earlier = [e for e in out.events if e.kind in {"Ratification", "Signing", "Accession"}
                    and e.status == "asserted" and e.treaty is not None
                    and (e.sentence.start == sent.start or (prev is not None and e.sentence.start == prev.start))
@@ -660,14 +277,12 @@ def _objects_by_agent(tok, ctx) -> list[Entity]:
 _INVOKE_VERBS = {"invoke", "cite", "trigger", "activate", "rely", "apply", "use", "enact"}
 
 
-# Verbs whose "to"-complement happened when they did: "prompted X to ask", "forced Y to invoke".
-_IMPLICATIVE = {"prompt", "force", "lead", "cause", "push", "compel", "drive", "spur", "manage"}
 
 
-def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _invocations(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     for tok in span:
         if tok.lemma_ in _INVOKE_VERBS and tok.pos_ == "VERB":
-            objs = _objects(tok, ctx, {"Article", "Treaty"})
+            objs = objects(tok, ctx, {"Article", "Treaty"})
             if not objs and any(c.dep_ == "dobj" and c.lemma_ in {"clause", "article", "provision"} and any(
                     d.lower_ in {"the", "that", "this"} for d in c.children) for c in tok.children):
                 # "invoked the clause": the article the text was just speaking of.
@@ -675,7 +290,7 @@ def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
             arts = [o for o in objs if o.cls == "Article"] or objs
             if tok.lemma_ in {"apply", "use"}:
                 arts = [o for o in arts if o.cls == "Article"]
-            agents = _subjects(tok, ctx)
+            agents = subjects(tok, ctx)
             for a in arts:
                 out.events.append(Event("Invocation", status_of(tok), sent, f"verb-{tok.lemma_}",
                                         agents=agents, treaty=a))
@@ -684,14 +299,13 @@ def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
                          r"(?:(?:paragraph\s+\d+\s+of\s+)?(?:Article|Art\.)\s+\w+)", sent.text):
         pos = sent.start + m.start()
         tok = next((t for t in span if t.idx >= pos), None)
-        if tok is None or _inside_quote(ctx.text, pos):
+        if tok is None or inside_quote(ctx.text, pos):
             continue
-        arts = [ctx.res.entity(x) for x in ctx.mentions if x.cls == "Article" and x.start >= pos
-                and x.start <= sent.start + m.end()]
+        arts = [ctx.res.entity(x) for x in ctx.starting(pos, sent.start + m.end() + 1) if x.cls == "Article"]
         verb = tok.head
         while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
             verb = verb.head
-        agents = _subjects(verb, ctx)
+        agents = subjects(verb, ctx)
         if not agents and verb.dep_ == "xcomp":
             # "prompted Poland and Estonia to ask for consultations under Article 4": the object asks.
             agents = ctx.ents_in_tokens([t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree],
@@ -699,14 +313,14 @@ def _invocations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> No
         if not agents or any(e.cls == "Article" for e in agents):
             continue
         status = status_of(verb)
-        if verb.dep_ == "xcomp" and verb.head.lemma_ in _IMPLICATIVE:
+        if implied_by(verb):
             status = status_of(verb.head)  # "prompted X to ask": X did ask
         for a in arts:
             if a is not None:
                 out.events.append(Event("Invocation", status, sent, "under-article", agents=agents, treaty=a))
 
 
-def _article_references(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _article_references(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     """"Article 5 refers to Article 51 of the Charter" / "The article also cites the Charter"."""
     for tok in span:
         if tok.lemma_ not in {"refer", "cite", "mention", "incorporate"} or tok.pos_ != "VERB":
@@ -716,25 +330,20 @@ def _article_references(sent: Sentence, span, ctx: _Context, out: RelationResult
             continue
         arts = ctx.ents_in_tokens(list(subj.subtree), {"Article"})
         if not arts and subj.lower_ in {"article", "clause", "it"}:
-            before = [m for m in ctx.mentions if m.cls == "Article" and m.end <= subj.idx]
-            arts = [ctx.res.entity(max(before, key=lambda m: m.start))] if before else []
-        targets = _objects(tok, ctx, {"Article", "Treaty"})
+            last = next((m for m in ctx.before(subj.idx, subj.idx + 1) if m.cls == "Article"), None)
+            arts = [ctx.res.entity(last)] if last is not None else []
+        targets = objects(tok, ctx, {"Article", "Treaty"})
         for a in arts:
             for t in targets:
                 if a is not None and t.iri != a.iri and t.iri != (a.treaty.iri if a.treaty else None):
                     out.facts.append(Fact(a, "references", sent, f"verb-{tok.lemma_}", o=t))
 
 
-def _inside_quote(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 1500):pos]
-    return before.count("«") > before.count("»") or before.count("“") > before.count("”")
-
-
 _VISIT_VERBS = {"visit": ("dobj",), "arrive": ("in", "at"), "travel": ("to",), "fly": ("to",), "go": ("to",),
                 "tour": ("dobj",), "land": ("in", "at")}
 
 
-def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _visits(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     places = {"State", "Place"}
     for tok in span:
         dests: list[Entity] = []
@@ -754,7 +363,7 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                 # the first place named), not every place its description mentions.
                 sub = ctx.ents_in_tokens(list(h.subtree), places)
                 dests += ctx.ents_in_tokens([h] + list(h.conjuncts), places) + sub[:1]
-            agents = _subjects(tok, ctx, {"Person"})
+            agents = subjects(tok, ctx, {"Person"})
             status = status_of(tok)
         elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
             toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"to", "in"} for t in c.subtree]
@@ -765,10 +374,10 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
             agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"by", "of"}
                                           for t in c.subtree], {"Person"})
             if not agents and tok.head.lemma_ in {"pay", "make", "conduct", "begin", "start", "end"}:
-                agents = _subjects(tok.head, ctx, {"Person"})
+                agents = subjects(tok.head, ctx, {"Person"})
             status = "planned" if any(c.lower_ in {"planned", "upcoming", "expected", "proposed", "future",
                                                     "possible"} for c in tok.children) else "asserted"
-            if tok.head.lemma_ in PLAN_HEADS | {"invite", "ahead"} or status_of(tok.head) != "asserted" \
+            if tok.head.lemma_ in cues().planned | {"invite", "ahead"} or status_of(tok.head) != "asserted" \
                     and tok.head.lemma_ in {"pay", "make"}:
                 status = status_of(tok.head) if tok.head.lemma_ in {"pay", "make"} else "planned"
         else:
@@ -783,13 +392,13 @@ def _visits(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
 _MEET_NOUNS = {"meeting", "talk", "talks", "summit", "audience", "conversation", "call", "negotiation"}
 
 
-def _meetings(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _meetings(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     persons = {"Person"}
     for tok in span:
         a: list[Entity] = []
         b: list[Entity] = []
         if tok.pos_ == "VERB" and tok.lemma_ in {"meet", "receive", "host"}:
-            a = _subjects(tok, ctx, persons)
+            a = subjects(tok, ctx, persons)
             b = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"dobj"} for t in c.subtree]
                                    + [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
                                       for t in c.subtree], persons)
@@ -809,7 +418,7 @@ def _meetings(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                 while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
                     head = head.head
                 if not a and head.pos_ in {"VERB", "AUX"}:
-                    a = _subjects(head, ctx, persons)
+                    a = subjects(head, ctx, persons)
             else:
                 continue
             status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
@@ -823,9 +432,9 @@ def _meetings(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
                                     others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
 
 
-def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _parties(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     """"the treaty between Egypt and Israel", "X became a party to the treaty"."""
-    for tm in [m for m in ctx.mentions if m.cls == "Treaty" and sent.start <= m.start < sent.end]:
+    for tm in [m for m in ctx.starting(sent.start, sent.end) if m.cls == "Treaty"]:
         tail = ctx.text[tm.end:sent.end]
         # "the treaty between A and B", "the ANZUS Treaty, the 1951 pact between A, B and C"
         m = re.match(r"\s*(?:,\s*(?:the|a)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|pact|agreement|accord|deal|"
@@ -848,7 +457,7 @@ def _parties(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
         tok = next((t for t in span if t.idx >= pos), None)
         if tok is None:
             continue
-        states = _subjects(tok, ctx, {"State"})
+        states = subjects(tok, ctx, {"State"})
         after = ctx.ents_in_span(sent.start + m.end(), sent.end, {"Treaty"})[:1]
         if status_of(tok) == "asserted":
             for s in states:
@@ -863,7 +472,7 @@ _PRONOUN_SAID = re.compile(r"^[\s,.]*(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|stre
                            r"declared|emphasi[sz]ed|warned|insisted|wrote|explained|reiterated|remarked)\b", re.I)
 
 
-def quotes(ctx: _Context) -> list[tuple[int, int, Entity | None]]:
+def quotes(ctx: Context) -> list[tuple[int, int, Entity | None]]:
     """Quoted passages (start, end of the inner text) and who said them, when the text says.
 
     The speaker is named right after the quote («…», he stressed / said the minister / X said) or
@@ -910,7 +519,7 @@ _CLAUSE_VERB = re.compile(r"^\s*(?:of\s+[^,]{0,120}?\s+)?(?:\([^)]*\)\s+)?(?:sta
                           r"allows|permits|sets\s+out|establishes)\b(?:\s+that)?[\s,:]*", re.I)
 
 
-def _clauses(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> None:
+def _clauses(ctx: Context, sents: list[Sentence], out: RelationResult, qs) -> None:
     """Clause text quoted or paraphrased for an article, and what that text refers to."""
     arts = [m for m in ctx.mentions if m.cls == "Article"]
     for m in arts:
@@ -950,13 +559,13 @@ def _clauses(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> N
             _clause_references(ctx, art, sent, (m.end(), sent.end), out)
 
 
-def _clause_references(ctx: _Context, art: Entity, sent: Sentence, clause: tuple[int, int],
+def _clause_references(ctx: Context, art: Entity, sent: Sentence, clause: tuple[int, int],
                        out: RelationResult) -> None:
     """What a clause's text refers to. A paragraph that opens by paraphrasing an article keeps
     paraphrasing it, so references later in that paragraph are the article's too."""
     start, end = clause
-    para_start = _para_start(ctx.text, sent.start)
-    if not ctx.text[para_start:sent.start].strip():
+    par0 = para_start(ctx.text, sent.start)
+    if not ctx.text[par0:sent.start].strip():
         para_end = ctx.text.find("\n", end)
         para_end = para_end if para_end != -1 else len(ctx.text)
         # … up to a sentence that turns to another article.
@@ -966,14 +575,14 @@ def _clause_references(ctx: _Context, art: Entity, sent: Sentence, clause: tuple
     for ref in ctx.ents_in_span(start, end, {"Article", "Treaty"}):
         if ref.iri not in {art.iri, own_treaty}:
             out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref))
-    for x in ctx.mentions:
-        if x.cls == "Article" and start <= x.start < end:
+    for x in ctx.starting(start, end):
+        if x.cls == "Article":
             ref = ctx.res.entity(x)
             if ref is not None and ref.treaty is not None and ref.treaty.iri != own_treaty:
                 out.facts.append(Fact(art, "references", sent, "clause-reference", o=ref.treaty))
 
 
-def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult, qs) -> None:
+def _quote_invocations(ctx: Context, sents: list[Sentence], out: RelationResult, qs) -> None:
     """A speaker who says they act "under this article" (or invoke one) invokes it."""
     for qs_, qe, speaker in qs:
         if speaker is None:
@@ -982,7 +591,7 @@ def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult
         if not re.search(r"\b(?:under|invok\w*|pursuant to|in accordance with)\s+(?:this|that|the|Article)\b",
                          inner, re.I):
             continue
-        arts = [ctx.res.entity(x) for x in ctx.mentions if x.cls == "Article" and qs_ <= x.start < qe]
+        arts = [ctx.res.entity(x) for x in ctx.starting(qs_, qe) if x.cls == "Article"]
         if not arts:
             continue
         sent = next((s for s in sents if s.start <= qs_ < s.end), None) or Sentence(qs_, qe, inner)
@@ -994,11 +603,11 @@ def _quote_invocations(ctx: _Context, sents: list[Sentence], out: RelationResult
 
 # --------------------------------------------------------------------------- affiliations
 
-def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> None:
+def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     g = gazetteer()
     has_title, title_of_before, apposition = _affiliation_patterns()
     title_words = _title_words()
-    persons = [m for m in ctx.mentions if sent.start <= m.start < sent.end and ctx.res.entity(m) is not None
+    persons = [m for m in ctx.starting(sent.start, sent.end) if ctx.res.entity(m) is not None
                and ctx.res.entity(m).cls == "Person"]
     for m in persons:
         person = ctx.res.entity(m)
@@ -1032,7 +641,7 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
             for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", words):
                 state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
                 if state:
-                    ent = _state_entity(ctx, state)
+                    ent = state_entity(ctx, state)
                     if ent is not None:
                         out.facts.append(Fact(person, "affiliatedWith", sent, "demonym-title", o=ent))
         pre = ctx.text[max(sent.start, m.start - 120):m.start]
@@ -1057,9 +666,9 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
                 out.facts.append(Fact(person, "affiliatedWith", sent, "apposition", o=e))
             for w in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?", a_text):
                 state = g.demonyms.get(w) or g.demonyms.get(w.split()[0])
-                if state and _state_entity(ctx, state):
+                if state and state_entity(ctx, state):
                     out.facts.append(Fact(person, "affiliatedWith", sent, "apposition-demonym",
-                                          o=_state_entity(ctx, state)))
+                                          o=state_entity(ctx, state)))
         # 4. "the al-Qaeda network led by X", "a delegation headed by X": the body X leads.
         led = re.search(r"\b(?:led|headed|chaired|run|founded)\s+by\s+(?:[\w.'’-]+\s+){0,4}$",
                         ctx.text[max(sent.start, m.start - 60):m.start])
@@ -1072,20 +681,15 @@ def _affiliations(sent: Sentence, span, ctx: _Context, out: RelationResult) -> N
         of = re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?", post)
         if of:
             start = m.end + of.end()
-            nxt = next((x for x in ctx.mentions if x.start == start and ctx.res.entity(x) is not None
+            nxt = next((x for x in ctx.starting(start, start + 1) if ctx.res.entity(x) is not None
                         and ctx.res.entity(x).cls == "Organization"), None)
             if nxt is not None:
                 out.facts.append(Fact(person, "affiliatedWith", sent, "person-of-org", o=ctx.res.entity(nxt)))
 
 
 @functools.lru_cache(maxsize=1)
-def _titles_alternation() -> str:
-    return "|".join(re.escape(t) for t in gazetteer().titles)
-
-
-@functools.lru_cache(maxsize=1)
 def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    titles = _titles_alternation()
+    titles = titles_alternation()
     has_title = re.compile(rf"\b(?:{titles})\b", re.I)
     # "the leader of the PLO, Chairman X"
     title_of_before = re.compile(rf"\b(?:{titles})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$",
@@ -1097,45 +701,20 @@ def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 @functools.lru_cache(maxsize=1)
-def _description_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """"Cuban leader X" introduces a description; "the Cuban leader" uses it."""
-    dem = "|".join(re.escape(d) for d in sorted(gazetteer().demonyms, key=len, reverse=True))
-    titles = _titles_alternation()
-    intro = re.compile(rf"(?P<d>{dem})\s+(?P<t>{titles})\s+$", re.I)
-    desc = re.compile(rf"\b[Tt]he\s+(?:then\s+)?(?P<d>{dem})\s+(?P<t>{titles})\b(?!\s+(?-i:[A-Z]))", re.I)
-    return intro, desc
-
-
-@functools.lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
     g = gazetteer()
     return frozenset(w for t in g.titles for w in t.split()) | {"then", "former", "acting", "late", "incoming",
                                                                  "outgoing", "presidential", "de", "facto"}
 
 
-def _state_entity(ctx: _Context, state: str) -> Entity | None:
-    from .mentions import normalize_key
-
-    key = normalize_key(state)
-    for e in ctx.res.entities:
-        if e.cls == "State" and e.key == key:
-            return e
-    from ..namespaces import entity_iri
-
-    # A state named only by its demonym ("Russian Defense Minister") is still that state.
-    e = Entity("State", key, state, entity_iri("State", key))
-    e.labels.add(state)
-    ctx.res.entities.append(e)
-    return e
-
 
 # --------------------------------------------------------------------------- driver
 
 def extract_relations(doc, mentions: list[Mention], res: Resolution, published: date | None) -> RelationResult:
     """Run every rule over a parsed document."""
-    ctx = _Context(doc, mentions, res, published)
+    ctx = Context(doc, mentions, res, published)
     out = RelationResult()
-    sents = _sentences(doc)
+    sents = sentences(doc)
     prev = None
     for sent, span in sents:
         _affiliations(sent, span, ctx, out)
@@ -1164,7 +743,7 @@ _BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b(?:the|and|by|with|under|forme
                          r"Defen[cs]e Minister|Secretary of State)\s+$")
 
 
-def _bare_titles(ctx: _Context, out: RelationResult) -> None:
+def _bare_titles(ctx: Context, out: RelationResult) -> None:
     """"President X" with no country named: the state acting in the same sentence.
 
     Only for persons with no state found otherwise, and only a state that is a subject or object in
@@ -1177,7 +756,7 @@ def _bare_titles(ctx: _Context, out: RelationResult) -> None:
         person = ctx.res.entity(m)
         if person is None or person.cls != "Person" or person.iri in known:
             continue
-        line_start = _para_start(ctx.text, m.start)
+        line_start = para_start(ctx.text, m.start)
         title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
         if not title:
             continue
@@ -1186,14 +765,14 @@ def _bare_titles(ctx: _Context, out: RelationResult) -> None:
         sent_end = sent_end if sent_end != -1 else len(ctx.text)
         sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
         if title.group("t") == "Secretary of State":
-            state = _state_entity(ctx, "United States")
+            state = state_entity(ctx, "United States")
         else:
             others = {f.o.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None
                       and f.sentence.start <= m.start <= f.sentence.end and f.s.iri != person.iri}
             counts: dict[str, list] = {}
-            for x in ctx.mentions:
+            for x in ctx.starting(sent_start, sent_end):
                 e = ctx.res.entity(x)
-                if not sent_start <= x.start < sent_end or e is None or e.cls != "State" or e.iri in others:
+                if e is None or e.cls != "State" or e.iri in others:
                     continue
                 tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
                 if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
@@ -1205,7 +784,7 @@ def _bare_titles(ctx: _Context, out: RelationResult) -> None:
             out.facts.append(Fact(person, "affiliatedWith", sent, "bare-title", o=state))
 
 
-def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sents: list[Sentence]) -> None:
+def _facts_from_events(out: RelationResult, res: Resolution, ctx: Context, sents: list[Sentence]) -> None:
     # "signed in 1996 but never ratified": a signatory that never ratified is not a party.
     unratified = {(a.iri, ev.treaty.iri) for ev in out.events if ev.kind == "Ratification" and ev.status == "denied"
                   and ev.treaty is not None for a in ev.agents}
@@ -1263,6 +842,6 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: _Context, sent
         for m in e.mentions:
             sent = next((s for s in sents if s.start <= m.start < s.end), None)
             for state in m.parties if sent is not None else ():
-                ent = _state_entity(ctx, state)
+                ent = state_entity(ctx, state)
                 if ent is not None:
                     out.facts.append(Fact(ent, "partyTo", sent, "treaty-name-parties", o=e))

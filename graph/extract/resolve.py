@@ -49,8 +49,12 @@ def _label(text: str) -> str:
     return fold(text).strip(" ,.;:")
 
 
-def resolve(mentions: list[Mention], text: str = "") -> Resolution:
-    """Group a document's mentions into entities (``text`` lets anaphors see sentences and paragraphs)."""
+def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolution:
+    """Group a document's mentions into entities (``text`` lets anaphors see sentences and paragraphs).
+
+    ``scope`` names the document: a generic treaty name ("the peace agreement") with no parties to tell
+    it apart is that document's treaty, not every peace agreement's.
+    """
     g = gazetteer()
     by_key: dict[tuple[str, str], Entity] = {}
     of: dict[int, Entity] = {}
