@@ -8,8 +8,8 @@ labels are the PNG's, so the page and the picture look alike.
 
 from __future__ import annotations
 
+import importlib.util
 import json
-from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -31,15 +31,18 @@ SELECT ?s ?p ?o ?literal ?text ?docname ?title WHERE {{
 
 
 def vis_network_js() -> str:
-    """vis-network's standalone browser build, as shipped in the pyvis package (the newest it holds)."""
-    try:
-        builds = sorted((resources.files("pyvis") / "lib").iterdir(), key=lambda p: _version(p.name))
-        script = next(p / "vis-network.min.js" for p in reversed(builds)
-                      if p.name.startswith("vis-") and (p / "vis-network.min.js").is_file())
-        return script.read_text(encoding="utf-8")
-    except (ModuleNotFoundError, StopIteration, OSError):
+    """vis-network's standalone browser build, as shipped in the pyvis package (the newest it holds).
+
+    The package is located, not imported: only its data files are needed, and importing it would load
+    IPython."""
+    spec = importlib.util.find_spec("pyvis")
+    folders = spec.submodule_search_locations if spec else None
+    builds = sorted((p for f in folders or () for p in (Path(f) / "lib").glob("vis-*/vis-network.min.js")),
+                    key=lambda p: _version(p.parent.name))
+    if not builds:
         raise TreatyKGError("cannot write an HTML view: vis-network not found in the pyvis package "
-                            "(pip install pyvis)") from None
+                            "(pip install pyvis)")
+    return builds[-1].read_text(encoding="utf-8")
 
 
 def _version(name: str) -> tuple[int, ...]:
