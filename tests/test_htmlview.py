@@ -153,6 +153,18 @@ def test_page_data_has_facts_with_sources_colours_and_filters(store, tmp_path):
     accord = nodes["Harbour Accord"]
     dated = next(f for f in accord["facts"] if f["p"] == "signatureDate")
     assert dated["value"] == "2031-03-03" and dated["sources"][0]["sentence"] == DATED
+    name = {n["id"]: n["name"] for n in data["nodes"]}
+    assert sorted((name[e["from"]], r, name[e["to"]]) for e in data["edges"] for r in e["relations"]) == [
+        ("Harbour Accord", "hasArticle", "Article 3"), ("Ilse Varga", "affiliatedWith", "Norland"),
+        ("Ilse Varga", "metWith", "Tomas Reyna"), ("Ilse Varga", "signed", "Harbour Accord"),
+        ("Ilse Varga", "visited", "Valmora"), ("Joint Harbour Council", "affiliatedWith", "Harbour Accord"),
+        ("Norland", "invokes", "Article 3"), ("Norland", "partyTo", "Harbour Accord"),
+        ("Sudmark", "partyTo", "Harbour Accord"), ("Tomas Reyna", "affiliatedWith", "Sudmark"),
+        ("Tomas Reyna", "signed", "Harbour Accord")]
+    invoked = next(f for f in nodes["Article 3"]["facts"] if f["p"] == "invokes")
+    assert (name[invoked["s"]], [s["sentence"] for s in invoked["sources"]]) == ("Norland", [INVOKED])
+    visited = next(f for f in varga["facts"] if f["p"] == "visited")
+    assert [s["sentence"] for s in visited["sources"]] == [SIGNED]
     met = [e for e in data["edges"] if e["relations"] == ["metWith"]]
     assert len(met) == 1 and met[0]["symmetric"]
     assert all(not e["symmetric"] for e in data["edges"] if e["relations"] != ["metWith"])
@@ -194,6 +206,11 @@ def _browser_missing() -> str | None:
         if not shutil.which(exe):
             return f"{exe} not found on PATH (Debian: apt-get install chromium chromium-driver)"
     return None
+
+
+def test_a_missing_browser_is_named_in_the_skip_reason(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda exe: None if exe == "chromedriver" else f"/usr/bin/{exe}")
+    assert _browser_missing() == "chromedriver not found on PATH (Debian: apt-get install chromium chromium-driver)"
 
 
 @pytest.fixture
