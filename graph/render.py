@@ -31,7 +31,7 @@ RELATIONS = ("signed", "ratified", "partyTo", "hasArticle", "invokes", "referenc
              "affiliatedWith", "metWith", "visited", "acceded", "suspended", "withdrewFrom")
 SYMMETRIC = {"metWith"}
 # Output formats by file name extension.
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".html": "html"}
 
 _NODES = """
 SELECT ?x ?cls ?label WHERE {
@@ -195,19 +195,21 @@ def _induced(g: nx.MultiDiGraph, nodes) -> nx.MultiDiGraph:
     return h
 
 
-def output_format(out: str | Path) -> str:
-    """The format a file name asks for (png, svg or pdf); QueryError for any other extension."""
+def output_format(out: str | Path, pictures_only: bool = False) -> str:
+    """The format a file name asks for (png, svg, pdf or html); QueryError for any other extension, and for
+    html where only pictures are drawn (``pictures_only``)."""
     fmt = FORMATS.get(Path(out).suffix.lower())
-    if fmt is None:
+    if fmt is None or (pictures_only and fmt == "html"):
+        allowed = [k for k, v in FORMATS.items() if not (pictures_only and v == "html")]
         raise QueryError(f"cannot render to {str(out)!r}: the file name must end in "
-                         f"{', '.join(FORMATS)}")
+                         f"{', '.join(allowed)}")
     return fmt
 
 
 def render(store, out: str | Path, focus: str | None = None, depth: int = 1,
            relations: Sequence[str] | None = None, max_nodes: int = 150) -> RenderResult:
-    """Draw the entity graph (or the part within ``depth`` hops of ``focus``) to a PNG, SVG or PDF file,
-    chosen by the file name's extension.
+    """Draw the entity graph (or the part within ``depth`` hops of ``focus``) to a PNG, SVG or PDF file, or
+    an interactive HTML page, chosen by the file name's extension.
 
     Raises QueryError for an unknown relation name or file extension and UnknownEntityError for an
     unknown focus.
@@ -220,7 +222,13 @@ def render(store, out: str | Path, focus: str | None = None, depth: int = 1,
     rels = check_relations(relations)
     g, centre, capped, note = select(entity_graph(store, rels), focus, depth, max_nodes)
     out = Path(out)
-    draw(g, out, title=_title(g, centre, depth, relations and rels), note=note, centre=centre)
+    title = _title(g, centre, depth, relations and rels)
+    if output_format(out) == "html":
+        from .htmlview import facts, page_data, write_page
+
+        write_page(page_data(g, centre, title, note, facts(store, g)), out)
+    else:
+        draw(g, out, title=title, note=note, centre=centre)
     if g.number_of_nodes() == 0:
         note = note or "no entities to draw"
     return RenderResult(g.number_of_nodes(), g.number_of_edges(), capped, note, out)
@@ -243,6 +251,11 @@ HEADER = 0.8  # inches above it for the title and legend
 
 def _font(n: int) -> float:
     return 8.5 if n <= 40 else 7.5 if n <= 100 else 7.0
+
+
+def display_label(g: nx.MultiDiGraph, node: str) -> str:
+    """A node's label as drawn: its name, wrapped."""
+    return short_label(g.nodes[node]["label"])
 
 
 def short_label(label: str, width: int = 22, lines: int = 2) -> str:
@@ -869,7 +882,7 @@ def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre
         return
 
     font = _font(n)
-    labels = {x: short_label(g.nodes[x]["label"]) for x in g.nodes}
+    labels = {x: display_label(g, x) for x in g.nodes}
     pos, width, height = layout(g, labels, font)
     header = HEADER + (0.3 if note else 0.0)
     fig_w = max(width + 2 * MARGIN, 9.0)
@@ -916,7 +929,7 @@ def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre
 def _save(fig, out: Path, dpi: float) -> None:
     """Write the figure in the format its file name asks for, whole or not at all."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fmt = output_format(out)
+    fmt = output_format(out, pictures_only=True)
     # Pillow's fastest deflate level: a mostly white picture compresses nearly as well, in a fraction of the time.
     extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
     with atomic_output(out) as tmp:

@@ -185,7 +185,7 @@ def timeline(store, treaty: str, out: str | Path) -> TimelineResult:
 
     Raises UnknownEntityError when no treaty has that name or alias, QueryError for another extension.
     """
-    output_format(out)
+    output_format(out, pictures_only=True)
     iri, label = find_treaty(store, treaty)
     points = timeline_points(store, iri)
     out = Path(out)
@@ -388,6 +388,6 @@ def _save(fig, out: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_output(out) as tmp:
-            fig.savefig(tmp, format=output_format(out), dpi=130)
+            fig.savefig(tmp, format=output_format(out, pictures_only=True), dpi=130)
     finally:
         plt.close(fig)

@@ -327,4 +327,4 @@ def test_cli_writes_by_extension_and_refuses_others(store, tmp_path, monkeypatch
     bad = CliRunner().invoke(cli, ["render", "-o", str(tmp_path / "p.gif")])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert bad.output.strip().splitlines() == [f"Error: cannot render to '{tmp_path / 'p.gif'}': the file name "
-                                               "must end in .png, .svg, .pdf"]
+                                               "must end in .png, .svg, .pdf, .html"]

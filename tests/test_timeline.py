@@ -5,7 +5,7 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph.errors import UnknownEntityError
+from graph.errors import QueryError, UnknownEntityError
 from graph.namespaces import DCTERMS, NIF, PROV, RDF, SKOS, TKG, XSD, document_iri, entity_iri, hashed_iri
 from graph.store import OxigraphStore
 from graph.timeline import TimelinePoint, date_span, timeline, timeline_points
@@ -193,3 +193,10 @@ def test_svg_by_extension_and_old_file_kept_on_failure(store, tmp_path, request)
         timeline(store, "New START", out)
     assert out.read_bytes() == b"old picture"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.png", "t.svg"]
+
+
+@pytest.mark.parametrize("name", ["t.html", "t.gif"])  # an interactive page is for the entity graph only
+def test_other_extensions_refused_before_any_work(store, tmp_path, name):
+    with pytest.raises(QueryError, match=r"cannot render to '.*': the file name must end in .png, .svg, .pdf$"):
+        timeline(store, "New START", tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
