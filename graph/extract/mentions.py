@@ -8,6 +8,7 @@ a class and a canonical key; resolve.py merges mentions into entities.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -39,6 +40,36 @@ class Mention:
 
     def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+class SpanIndex:
+    """Mentions kept sorted by start, so the ones overlapping a span are found by bisection.
+
+    A span can only overlap mentions starting less than the longest mention's length before it, so a
+    lookup reads a window of the sorted starts instead of every mention (linear cost over a document).
+    Mentions may shrink after they are added (an organisation name cut before a person), never grow.
+    """
+
+    def __init__(self, mentions=()) -> None:
+        self._starts: list[int] = []
+        self._items: list[Mention] = []
+        self._longest = 0
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        i = bisect.bisect_right(self._starts, m.start)
+        self._starts.insert(i, m.start)
+        self._items.insert(i, m)
+        self._longest = max(self._longest, m.end - m.start)
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        return [x for x in self._items[lo:hi] if x.start < end and start < x.end]
+
+    def free(self, m: Mention) -> bool:
+        return not self.overlapping(m.start, m.end)
 
 
 # --------------------------------------------------------------------------- reference data
@@ -374,6 +405,7 @@ _NOT_A_SUBJECT = {"importance", "significance", "value", "interest", "concern", 
 def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
     """Lower-case treaty names with a subject: "a treaty on a comprehensive strategic partnership"."""
     out = []
+    index = SpanIndex(found)
     for tok in doc:
         if tok.lower_ not in {"treaty", "pact", "agreement", "accord", "convention"} or tok.text[0].isupper():
             continue
@@ -388,9 +420,9 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
                 continue  # "a treaty on strategic partnership" is descriptive; "on the White House lawn" is not
             first = min([tok] + [c for c in tok.lefts if c.dep_ in {"det", "poss"}], key=lambda t: t.i)
             start, end = first.idx, pobj.idx + len(pobj.text)
-            if any(m.start < end and start < m.end for m in found):
+            if index.overlapping(start, end):
                 continue
-            surface = doc.text[start:end]
+            surface = doc[first.i:pobj.i + 1].text
             display = clean_display(surface)
             canonical = treaty_canonical(display, ())
             out.append(Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical,
@@ -401,6 +433,8 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
 def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
     """Article mentions with their number (Roman numerals converted) and paragraph."""
     out = []
+    index = SpanIndex(treaties)
+    order = {id(t): i for i, t in enumerate(treaties)}
     for m in _patterns()["article"].finditer(text):
         num = m.group("num")
         if re.fullmatch(r"[IVXLC]+", num):
@@ -414,8 +448,10 @@ def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
         tail = re.match(r"\s+of\s+", text[end:])
         if tail:
             after = end + tail.end()
-            owner = next((t for t in treaties
-                          if t.start in (after, after + 4) or (t.start <= after < t.end)), None)
+            # The treaty right after "of" (or after "of the "), or the one "of" runs into.
+            owner = min((t for t in index.overlapping(after, after + 5)
+                         if t.start in (after, after + 4) or (t.start <= after < t.end)),
+                        key=lambda t: order[id(t)], default=None)
         display = f"Article {num}"
         mention = Mention(m.start(), end, m.group(0), "Article", None, display, "article",
                           number=num, paragraph=para, treaty=owner)
@@ -450,8 +486,9 @@ def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
 
 def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
     out = []
+    index = SpanIndex(taken)
     for m in _patterns()["anaphor"].finditer(text):
-        if any(t.start < m.end() and m.start() < t.end for t in taken):
+        if index.overlapping(m.start(), m.end()):
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
                            anaphor=True, extra={"type": m.group("word").lower(), "mods": m.group("mods").split()}))
@@ -573,8 +610,24 @@ def _demonym_for(state: str) -> str | None:
 _LABELS = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
 
 
+# Matched at an offset into the whole text (``pattern.match(text, pos)``), never on a copy of its rest.
+_COLON_AFTER = re.compile(r"[ \t]*:")
+_HYPHEN_REST = re.compile(r"[-‐‑][a-z]+\b")
+_WORD_REST = re.compile(r"\s[A-Z][\w'’-]+")
+
+
+def _line_opens_at(text: str, start: int) -> bool:
+    """Only spaces or tabs stand between ``start`` and the line's (or text's) beginning."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
+
+
 def _spacy_mentions(doc) -> list[Mention]:
     g = gazetteer()
+    # Doc.text joins every token on each access: read it once.
+    full = doc.text
     out = []
     for ent in doc.ents:
         cls = _LABELS.get(ent.label_)
@@ -598,11 +651,11 @@ def _spacy_mentions(doc) -> list[Mention]:
         text = re.sub(rf"\s+(?:on|in|since|of)\s+(?:the\s+)?(?:\d|{_MONTH_OR_DAY}).*$", "", text)
         if not text or not re.search(r"[A-Z]", text[:1]):
             continue
-        if fold(text).lower() in g.not_bodies or _glued_names(text) or _headline_only(doc.text, start, text):
+        if fold(text).lower() in g.not_bodies or _glued_names(text) or _headline_only(full, start, text):
             continue
         end = start + len(text)
         title = None
-        lead_in = (doc.text[max(0, start - 30):start] + text).lower()
+        lead_in = (full[max(0, start - 30):start] + text).lower()
         if any(lead_in.endswith(t) and len(t) > len(text) for t in g.titles):
             continue  # "State" in "Secretary of State" is part of a title
         if cls == "Organization" and text.split()[0].lower().rstrip(".") in g.honorifics and len(text.split()) > 1:
@@ -616,18 +669,18 @@ def _spacy_mentions(doc) -> list[Mention]:
             text, start, title = _strip_titles(text, start)
             if not text or all(w.lower() in g.titles or w.lower() in _TITLE_WORDS for w in text.split()):
                 continue  # "Crown Prince" alone is a title, not a name
-            if re.match(r"[ \t]*:", doc.text[start + len(text):]) and doc.text[:start].rstrip(" \t")[-1:] in {"", "\n"}:
+            if _COLON_AFTER.match(full, start + len(text)) and _line_opens_at(full, start):
                 continue  # "Explainer: …" heads a story
             # spaCy cuts "Sung-wook" after "Sung": take the rest of a hyphenated name.
-            rest = re.match(r"[-‐‑][a-z]+\b", doc.text[start + len(text):])
+            rest = _HYPHEN_REST.match(full, start + len(text))
             if rest:
                 text += rest.group(0)
             # … and "Jean-Yves Le Drian" after the particle "Le".
-            rest = re.match(r"\s[A-Z][\w'’-]+", doc.text[start + len(text):])
+            rest = _WORD_REST.match(full, start + len(text))
             if rest and text.split()[-1] in {"Le", "La", "De", "Du", "Da", "Van", "Von", "Al", "El", "Bin", "Ben",
                                              "Di", "Del", "Della", "Dos", "Das", "Abu", "Ibn"}:
                 text += rest.group(0)
-            if not _plausible_person(doc.text, start, start + len(text), text):
+            if not _plausible_person(full, start, start + len(text), text):
                 continue
             end = start + len(text)
             display = person_display(text)
@@ -643,7 +696,7 @@ def _spacy_mentions(doc) -> list[Mention]:
                 continue  # "Bangladeshi" alone is an adjective, not a body
             if cls == "Organization" and " " not in display and display.lower() in g.common_bodies:
                 continue  # "the Council", "Cabinet processes": a common noun capitalised, naming no one body
-            if not _plausible_person(doc.text, start, end, text, need_article=False):
+            if not _plausible_person(full, start, end, text, need_article=False):
                 continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
     return out
@@ -725,9 +778,15 @@ def _initials(name: str) -> str:
 def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     """"Palestine Liberation Organization (PLO)" defines PLO: later bare "PLO" mentions name the same thing."""
     defs: dict[str, Mention] = {}
+    # Mentions by where they end (in list order), so the name right before a bracket is found directly.
+    ending: dict[int, list[tuple[int, Mention]]] = {}
+    for i, x in enumerate(mentions):
+        if x.cls != "Article":
+            ending.setdefault(x.end, []).append((i, x))
     for m in _patterns()["acronym_def"].finditer(text):
         acr = m.group("acr")
-        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2 and x.cls != "Article"]
+        before = [x for _, x in sorted(hit for end in range(m.start() - 2, m.start() + 1)
+                                       for hit in ending.get(end, []))]
         if before:
             fitting = [x for x in before if _initials(x.display).endswith(acr.replace(".", "").upper())]
             owner = min(fitting, key=lambda x: x.end - x.start) if fitting else max(before, key=lambda x: x.end)
@@ -737,12 +796,15 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if x.extra.get("acronym"):
             defs.setdefault(x.extra["acronym"], x)
     # "NAFTA" and "USMCA" spell out treaties the document names in full.
+    present: dict[str, bool] = {}
     for x in mentions:
         if x.cls == "Treaty" and x.key:
             for surface in [x.text, *x.extra.get("aliases", [])]:
                 words = [w for w in re.split(r"[\s\-–]+", clean_display(surface)) if w[:1].isupper()]
                 acr = "".join(w[0] for w in words if not w.isdigit())
-                if len(acr) >= 3 and re.search(rf"(?<![\w.]){acr}(?![\w])", text):
+                if len(acr) >= 3 and acr not in present:
+                    present[acr] = re.search(rf"(?<![\w.]){acr}(?![\w])", text) is not None
+                if len(acr) >= 3 and present[acr]:
                     defs.setdefault(acr, x)
     out = []
     for acr, owner in defs.items():
@@ -761,40 +823,47 @@ def find_mentions(text: str, doc) -> list[Mention]:
     gaz = _gazetteer_mentions(text) + _region_mentions(text)
     orgs = _org_mentions(text)
     chosen: list[Mention] = list(primary)
+    index = SpanIndex(chosen)
 
-    def free(m: Mention, pool: list[Mention]) -> bool:
-        return not any(m.overlaps(x) for x in pool)
+    def choose(m: Mention) -> None:
+        chosen.append(m)
+        index.add(m)
 
     def nested(m: Mention) -> bool:
         """A state or organisation inside a chosen organisation name, clashing with nothing else."""
         if m.cls not in {"State", "Organization"}:
             return False
-        over = [x for x in chosen if x.overlaps(m)]
+        over = index.overlapping(m.start, m.end)
         return bool(over) and all(x.cls == "Organization" and x.start <= m.start and m.end <= x.end
                                   and (x.start, x.end) != (m.start, m.end) and x.key != m.key for x in over)
 
     # Longer organisation names first; the organisations, states and places named inside them
     # are mentions of their own ("Security Council of the Russian Federation" names both).
     for m in sorted(orgs, key=lambda x: (x.start - x.end, x.start)):
-        if free(m, chosen) or nested(m):
-            chosen.append(m)
+        if index.free(m) or nested(m):
+            choose(m)
     for m in sorted(gaz, key=lambda x: (x.start - x.end, x.start)):
-        if free(m, chosen) or nested(m):
-            chosen.append(m)
-    chosen.extend(x for x in _acronym_mentions(text, chosen) if free(x, chosen))
+        if index.free(m) or nested(m):
+            choose(m)
+    for x in _acronym_mentions(text, chosen):
+        if index.free(x):
+            choose(x)
     for m in _spacy_mentions(doc):
         if m.cls == "Person":
             # "Spokesman of the Ministry of Foreign Affairs Abbas Mousavi": the body's name ends before the person.
-            for x in [x for x in chosen if x.source == "org-pattern" and x.start < m.start < x.end <= m.end]:
+            for x in [x for x in index.overlapping(m.start, m.end)
+                      if x.source == "org-pattern" and x.start < m.start < x.end <= m.end]:
                 cut = text[x.start:m.start].rstrip()
                 if len(cut.split()) >= 2:
                     x.end, x.text = x.start + len(cut), cut
                     x.display = clean_display(cut)
                     x.key = normalize_key(x.display)
-        if free(m, chosen) or (m.cls != "Person" and nested(m)):
-            chosen.append(m)
+        if index.free(m) or (m.cls != "Person" and nested(m)):
+            choose(m)
     late = _acronym_mentions(text, chosen)
-    chosen.extend(x for x in late if free(x, chosen))
+    for x in late:
+        if index.free(x):
+            choose(x)
     # A name the document defines as an acronym means what it was defined for, whatever spaCy said.
     defined = {x.text: x for x in late}
     for x in chosen:
@@ -802,14 +871,20 @@ def find_mentions(text: str, doc) -> list[Mention]:
             owner = defined[x.text]
             x.cls, x.key, x.display, x.source = owner.cls, owner.key, owner.display, "acronym"
     _retype(text, chosen)
-    chosen.extend(_surname_mentions(text, chosen))
+    chosen.extend(_surname_mentions(text, chosen, index))
     return sorted(chosen, key=lambda x: (x.start, -x.end))
 
 
-def _surname_mentions(text: str, chosen: list[Mention]) -> list[Mention]:
-    """Once "Sheikh Hasina" is named, a bare "Hasina" is her too, even where the tagger missed it."""
+def _surname_mentions(text: str, chosen: list[Mention], index: SpanIndex) -> list[Mention]:
+    """Once "Sheikh Hasina" is named, a bare "Hasina" is her too, even where the tagger missed it.
+
+    ``index`` holds ``chosen``; the new mentions are added to it as they are found.
+    """
     surnames: set[str] = set()
+    tagged: dict[str, list[Mention]] = {}
     for m in chosen:
+        if m.source.startswith("spacy"):
+            tagged.setdefault(m.text, []).append(m)
         if m.cls == "Person" and len(m.display.split()) >= 2:
             words = m.display.split()
             # "Jean-Yves Le Drian" is "Le Drian": a surname keeps its particle.
@@ -819,12 +894,14 @@ def _surname_mentions(text: str, chosen: list[Mention]) -> list[Mention]:
                 surnames.add(last)
     out: list[Mention] = []
     for last in sorted(surnames):
-        for x in chosen:
-            if x.source.startswith("spacy") and x.cls != "Person" and x.text == last:
+        for x in tagged.get(last, []):
+            if x.cls != "Person":
                 x.cls, x.key, x.display = "Person", normalize_key(last), last
         for hit in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", text):
-            if not any(x.start < hit.end() and hit.start() < x.end for x in chosen + out):
-                out.append(Mention(hit.start(), hit.end(), last, "Person", normalize_key(last), last, "surname"))
+            if not index.overlapping(hit.start(), hit.end()):
+                m = Mention(hit.start(), hit.end(), last, "Person", normalize_key(last), last, "surname")
+                out.append(m)
+                index.add(m)
     return out
 
 

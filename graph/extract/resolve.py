@@ -9,6 +9,8 @@ come from class and key alone, so every document (and worker) mints the same IRI
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -99,9 +101,10 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
 
     treaty_ents = [e for e in by_key.values() if e.cls == "Treaty"]
     main = _main_treaty(treaty_ents, text)
+    named_treaties = _NamedTreaties(mentions, of)
     for m in mentions:
         if m.cls == "Treaty" and m.key is None:
-            ent = _anaphor_target(m, treaty_ents, main, of, mentions, text)
+            ent = _anaphor_target(m, treaty_ents, main, named_treaties, text)
             if ent is not None:
                 if not m.source == "treaty-anaphor":
                     add(m, ent)  # "the Egyptian-Israeli treaty" is a name users search for
@@ -110,23 +113,28 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
                     ent.mentions.append(m)
                 ent.parties.update(m.parties)
     # Articles belong to the treaty named after "of", else to the document's treaty.
+    with_treaty: dict[str | None, list[Mention]] = {}
+    for x in mentions:
+        if x.cls == "Article" and x.treaty is not None and of.get(id(x.treaty)) is not None:
+            with_treaty.setdefault(x.number, []).append(x)
+    by_number = {number: _ByStart(xs) for number, xs in with_treaty.items()}
+    resolved_treaties = _ByStart(x for x in mentions if x.cls == "Treaty" and of.get(id(x)) is not None)
     for m in mentions:
         if m.cls != "Article":
             continue
         owner = of.get(id(m.treaty)) if m.treaty is not None else None
         if owner is None:
             # A bare "Article 50" is the Article 50 named with its treaty earlier in the document.
-            earlier = [x for x in mentions if x.cls == "Article" and x.number == m.number and x.treaty is not None
-                       and x.start < m.start and of.get(id(x.treaty)) is not None]
-            if earlier:
-                owner = of[id(max(earlier, key=lambda x: x.start).treaty)]
+            same = by_number.get(m.number)
+            earlier = same.last_before(m.start) if same else None
+            if earlier is not None:
+                owner = of[id(earlier.treaty)]
         if owner is None:
             # Otherwise the treaty the paragraph was last speaking of ("… the protocol. … Article 25").
             para = text.rfind("\n", 0, m.start) + 1
-            before = [x for x in mentions if x.cls == "Treaty" and para <= x.start and x.end <= m.start
-                      and of.get(id(x)) is not None]
-            if before:
-                owner = of[id(max(before, key=lambda x: x.start))]
+            before = resolved_treaties.last_before(m.start, since=para, ending_by=m.start)
+            if before is not None:
+                owner = of[id(before)]
         owner = owner or main
         # Agreements numbered by paragraph get "para_36", so they never clash with an "Article 36".
         part = "para" if m.source == "paragraph" else "art"
@@ -172,10 +180,9 @@ def _org_target(m: Mention, by_key) -> Entity | None:
     abbreviates "Japanese Defense Ministry"; "Communist Party of China" does not abbreviate
     "Central Committee of the Communist Party of China", which is another body.
     """
-    g = gazetteer()
     words = m.key.split()
     n = len(words)
-    state_words = {w for name in list(g.states) + list(g.demonyms) for w in normalize_key(name).split()}
+    state_words = _state_words()
     candidates = []
     for (cls, _), e in by_key.items():
         other = e.key.split()
@@ -186,6 +193,13 @@ def _org_target(m: Mention, by_key) -> Entity | None:
         elif other[-n:] == words and all(w in state_words for w in other[:-n]):
             candidates.append(e)
     return candidates[0] if len(candidates) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _state_words() -> frozenset[str]:
+    """Every word of a state's names and demonyms, as keys spell them."""
+    g = gazetteer()
+    return frozenset(w for name in list(g.states) + list(g.demonyms) for w in normalize_key(name).split())
 
 
 def _initials(words: list[str]) -> str:
@@ -238,7 +252,70 @@ def _main_treaty(treaties: list[Entity], text: str = "") -> Entity | None:
     return max(treaties, key=lambda e: (weight(e), -e.first))
 
 
-def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of, mentions,
+class _ByStart:
+    """Mentions sorted by start (ties in their document-list order), for "the last one before here"."""
+
+    def __init__(self, mentions) -> None:
+        self.items: list[Mention] = sorted(mentions, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def last_before(self, pos: int, since: int = 0, ending_by: int | None = None) -> Mention | None:
+        """The mention starting latest before ``pos`` (and at or after ``since``, ending by ``ending_by``);
+        of several starting there, the first in list order."""
+        best = None
+        j = bisect.bisect_left(self.starts, pos) - 1
+        while j >= 0 and self.starts[j] >= since and (best is None or self.starts[j] == best.start):
+            x = self.items[j]
+            if ending_by is None or x.end <= ending_by:
+                best = x
+            j -= 1
+        return best
+
+
+class _NamedTreaties:
+    """A document's named treaty mentions sorted by where they end, overall and per entity."""
+
+    def __init__(self, mentions: list[Mention], of: dict[int, Entity]) -> None:
+        named = [(x.end, i, x) for i, x in enumerate(mentions) if x.cls == "Treaty" and x.key]
+        named.sort(key=lambda t: (t[0], t[1]))
+        self.ends = [end for end, _, _ in named]
+        self.named = named
+        self.of = of
+        self.per_entity: dict[int, list[tuple[int, int, Mention]]] = {}
+        self.years_of: dict[int, set[str]] = {}
+        for item in named:
+            ent = of[id(item[2])]
+            self.per_entity.setdefault(id(ent), []).append(item)
+            self.years_of.setdefault(id(ent), set()).add(item[2].extra.get("year"))
+        self.entity_ends = {e: [end for end, _, _ in items] for e, items in self.per_entity.items()}
+        self.years = {x.extra.get("year") for _, _, x in named}
+
+    def in_paragraph(self, before: int, para_start: int, cands: set[int]) -> list[Mention]:
+        """Mentions of the candidates lying wholly in [para_start, before), in list order."""
+        found = []
+        j = bisect.bisect_right(self.ends, before) - 1
+        while j >= 0 and self.ends[j] > para_start:
+            _, i, x = self.named[j]
+            if x.start >= para_start and id(self.of[id(x)]) in cands:
+                found.append((i, x))
+            j -= 1
+        return [x for _, x in sorted(found, key=lambda t: t[0])]
+
+    def last_named(self, before: int, cands: list[Entity]) -> Mention | None:
+        """The candidates' mention ending last by ``before`` (the first in list order on ties)."""
+        best = None
+        for e in cands:
+            items, ends = self.per_entity.get(id(e), []), self.entity_ends.get(id(e), [])
+            j = bisect.bisect_right(ends, before) - 1
+            if j < 0:
+                continue
+            item = items[bisect.bisect_left(ends, ends[j])]  # the first of that entity ending there
+            if best is None or (item[0], -item[1]) > (best[0], -best[1]):
+                best = item
+        return best[2] if best else None
+
+
+def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, named_treaties: _NamedTreaties,
                    text: str = "") -> Entity | None:
     """The treaty "the treaty", "the Finnish protocol" or "the 1974 agreement" points at.
 
@@ -260,19 +337,20 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of,
         cands = matching
     mods = [w for w in m.extra.get("mods", []) if w not in _GENERIC_MODS]
     if mods:
-        years = {x.extra.get("year") for x in mentions if x.cls == "Treaty" and x.key}
-        matching = [e for e in cands if any(w in e.key.split() or (w.isdigit() and w in years and any(
-            x.extra.get("year") == w for x in e.mentions)) for w in mods)]
+        years = named_treaties.years
+        matching = [e for e in cands if any(w in e.key.split() or (w.isdigit() and w in years and w in
+                                                                   named_treaties.years_of.get(id(e), ()))
+                                            for w in mods)]
         cands = matching or cands
     typed = [e for e in cands if e.key.split()[-1] == word]
     cands = typed or cands
     if len(cands) == 1:
         return cands[0]
-    named = [x for x in mentions if x.cls == "Treaty" and x.key and x.end <= m.start and of.get(id(x)) in cands]
+    of = named_treaties.of
     # The treaty the paragraph last named, unless it was named only as what another one replaced.
     para_start = text.rfind("\n", 0, m.start) + 1 if text else m.start
-    in_para = [x for x in named if x.start >= para_start
-               and not _PREDECESSOR_CUE.search(text[max(0, x.start - 30):x.start])]
+    in_para = [x for x in named_treaties.in_paragraph(m.start, para_start, {id(e) for e in cands})
+               if not _PREDECESSOR_CUE.search(text[max(0, x.start - 30):x.start])]
     # … preferring one that opened a sentence, its subject ("The Treaty of X was followed by the Y. The treaty …").
     opening = [x for x in in_para if re.search(r"(?:^|[.!?»]\s+|\n)(?:The\s+|the\s+)?(?:\d{4}\s+)?$",
                                                text[max(0, x.start - 12):x.start])]
@@ -280,9 +358,8 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, of,
         return of[id(max(opening or in_para, key=lambda x: x.end))]
     if main is not None and main in cands:
         return main
-    if named:
-        return of[id(max(named, key=lambda x: x.end))]
-    return main
+    last = named_treaties.last_named(m.start, cands)
+    return of[id(last)] if last is not None else main
 
 
 # Modifiers that describe any treaty and so cannot tell one from another.
