@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from .errors import TreatyKGError
+from .errors import TimeLimitError, TreatyKGError
 
 STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint [env TREATYKG_STORE; " \
              "default .treatykg/store]."
@@ -27,6 +27,11 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except TimeLimitError as exc:
+            # Its own status, so that scripts can tell "too slow" from "wrong".
+            error = click.ClickException(printable(str(exc)))
+            error.exit_code = 3
+            raise error from None
         except TreatyKGError as exc:
             raise click.ClickException(printable(str(exc))) from None
         except BrokenPipeError:
@@ -48,6 +53,10 @@ class _Group(click.Group):
 
 store_option = click.option("--store", "store_location", envvar="TREATYKG_STORE", default=None,
                             metavar="PATH|URL", help=STORE_HELP)
+timeout_option = click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
+                              metavar="SECONDS",
+                              help="Stop a query (on a SPARQL server: a request, retries included) after "
+                                   "this long, with exit status 3; 0 for no limit.")
 
 
 def _open(location: str | None, read_only: bool = False, **options):
@@ -178,8 +187,9 @@ def stats(store_location) -> None:
 @click.option("--allow-service", is_flag=True,
               help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
                    "a SPARQL server decides for itself).")
+@timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, allow_service, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -204,7 +214,7 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, store_location)
         missing = [p for p in catalogue()[name].params if p not in params]
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
-    store = _open(store_location, read_only=True, allow_service=allow_service)
+    store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
     result = run_query(store, bind_params(text, params))
     click.echo(format_result(result, fmt))
 
@@ -242,8 +252,9 @@ def export(fmt, output, store_location) -> None:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10), help="Hops around --focus.")
 @click.option("--relation", "relations", multiple=True, help="Only these relations (repeatable).")
 @click.option("--max-nodes", default=150, show_default=True, type=click.IntRange(1, 5000))
+@timeout_option
 @store_option
-def render(output, focus, depth, relations, max_nodes, store_location) -> None:
+def render(output, focus, depth, relations, max_nodes, timeout, store_location) -> None:
     """Draw the entity graph (PNG, SVG or PDF by the -o extension; .html: an interactive page), coloured by
     class, with labelled edges.
 
@@ -255,7 +266,7 @@ def render(output, focus, depth, relations, max_nodes, store_location) -> None:
     """
     from .render import render as run_render
 
-    result = run_render(_open(store_location, read_only=True), output, focus=focus, depth=depth,
+    result = run_render(_open(store_location, read_only=True, timeout=timeout), output, focus=focus, depth=depth,
                         relations=list(relations) or None, max_nodes=max_nodes)
     if result.message:
         click.echo(result.message, err=True)
@@ -292,8 +303,9 @@ def validate(file, store_location) -> None:
 @click.argument("treaty")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write: .png, .svg or .pdf.")
+@timeout_option
 @store_option
-def timeline(treaty, output, store_location) -> None:
+def timeline(treaty, output, timeout, store_location) -> None:
     """Draw a treaty's life (signature, ratifications, entry into force, …) per party, and list its sources.
 
     \b
@@ -302,15 +314,16 @@ def timeline(treaty, output, store_location) -> None:
     """
     from .timeline import timeline as run_timeline
 
-    result = run_timeline(_open(store_location, read_only=True), treaty, output)
+    result = run_timeline(_open(store_location, read_only=True, timeout=timeout), treaty, output)
     for p in result.points:
         click.echo("  ".join(str(x) for x in (p.date, p.kind, p.agent or "-", p.status, p.document or "")))
     click.echo(f"wrote {output} ({len(result.points)} dated points)")
 
 
 @cli.command()
+@timeout_option
 @store_option
-def check(store_location) -> None:
+def check(timeout, store_location) -> None:
     """Find contradictions across sources: conflicting dates, impossible orders, asserted-vs-denied facts.
 
     Exit 1 when anything is found.
@@ -321,7 +334,7 @@ def check(store_location) -> None:
     """
     from .check import check as run_check
 
-    findings = run_check(_open(store_location, read_only=True))
+    findings = run_check(_open(store_location, read_only=True, timeout=timeout))
     for f in findings:
         for line in f.lines():
             click.echo(line)

@@ -17,6 +17,10 @@ class StoreError(TreatyKGError):
     """The store cannot be opened, read or written."""
 
 
+class TimeLimitError(TreatyKGError):
+    """A query or a request to a SPARQL server ran past its time limit (the store is unchanged)."""
+
+
 class RDFSyntaxError(TreatyKGError):
     """An RDF file cannot be parsed."""
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, TimeLimitError
 from .namespaces import PREFIXES, SPARQL_PREFIXES
 
 DEFAULT_STORE = ".treatykg/store"
@@ -140,12 +144,18 @@ class OxigraphStore:
     """Embedded persistent store (pyoxigraph on RocksDB), or in memory when ``path`` is None.
 
     :param allow_service: let queries use SERVICE, which makes this machine fetch from other servers.
+    :param timeout: stop each query after this many seconds (None or 0: no limit); only for a store on
+        disk opened read-only, since the queries then run in worker processes (see :class:`QueryWorkers`).
     """
 
     def __init__(self, path: str | os.PathLike | None, read_only: bool = False, *,
-                 allow_service: bool = False) -> None:
+                 allow_service: bool = False, timeout: float | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.allow_service = allow_service
+        self.read_only = read_only
+        if timeout and (self.path is None or not read_only):
+            raise ValueError("a query time limit needs a store on disk opened read-only")
+        self._workers = QueryWorkers(self.path, timeout) if timeout and self.path is not None else None
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -184,6 +194,8 @@ class OxigraphStore:
     def query(self, sparql: str):
         """Run a read-only query over the union of the document graphs."""
         text = check_query(sparql, allow_service=self.allow_service)
+        if self._workers is not None:
+            return self._workers.query(text)
         try:
             return self._store.query(text)
         except SyntaxError as exc:
@@ -206,10 +218,198 @@ class OxigraphStore:
         return self._store.dump(format=rdf_format, prefixes=prefixes, from_graph=ox.DefaultGraph())
 
     def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
+        if self.read_only:
+            return  # nothing to flush, and pyoxigraph refuses to flush a read-only store
         try:
             self._store.flush()
         except OSError:
             pass
+
+
+# Frames between a query worker and treatykg: one byte of kind, four of length, the payload.
+_FRAME = struct.Struct("!cI")
+_REQUEST = struct.Struct("!dI")  # time limit in seconds, length of the query text
+_SOLUTIONS, _TRIPLES, _DATA, _END, _SYNTAX, _FAILED = b"J", b"N", b"D", b"E", b"S", b"F"
+
+
+class QueryWorkers:
+    """Queries on a store on disk, each in a worker process with a time limit.
+
+    pyoxigraph cannot interrupt a query, and a thread cannot be stopped, but a process can: each worker
+    opens the store read-only (so a stopped query leaves the store as it was) and ends itself with
+    SIGALRM at the limit, whose default action ends a process even inside pyoxigraph's native code, and
+    even when treatykg itself is gone. Answers stream back as SPARQL JSON results or N-Triples, parsed
+    as they arrive. A worker serves one query at a time and is reused, so a command that runs several
+    queries starts one process, not one per query.
+    """
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._idle: list[subprocess.Popen] = []
+        self._busy: set[subprocess.Popen] = set()
+
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
+        """Run ``sparql`` (prefixes included) in a worker; the answer is what ``pyoxigraph.Store.query``
+        gives. A query past the limit raises :class:`TimeLimitError`, now or while its answer is read."""
+        worker = self._take()
+        text = sparql.encode("utf-8")
+        try:
+            worker.stdin.write(_REQUEST.pack(self.timeout, len(text)) + text)
+            worker.stdin.flush()
+        except OSError:
+            pass  # the worker has ended: reading its answer says why
+        answer = _Answer(self, worker)
+        kind = answer.start()
+        if kind == _TRIPLES:
+            return (quad.triple for quad in ox.parse(answer, format=ox.RdfFormat.N_TRIPLES))
+        result = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+        if isinstance(result, ox.QueryBoolean):
+            answer.finish()  # a boolean is parsed without reading to the end of the answer
+        return result
+
+    def _take(self) -> subprocess.Popen:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.poll() is None:
+                self._busy.add(worker)
+                return worker
+        # The child imports this very package, wherever it was imported from here.
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH")))))
+        worker = subprocess.Popen(
+            [sys.executable, "-c", f"from {__name__} import serve_queries; serve_queries()", str(self.path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self._busy.add(worker)
+        return worker
+
+    def release(self, worker: subprocess.Popen) -> None:
+        """Take back a worker that has sent its whole answer."""
+        self._busy.discard(worker)
+        if worker.poll() is None:
+            self._idle.append(worker)
+
+    def stop(self, worker: subprocess.Popen) -> None:
+        """End a worker whose answer will not be read to its end."""
+        self._busy.discard(worker)
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        for pipe in (worker.stdin, worker.stdout, worker.stderr):
+            pipe.close()
+
+    def failure(self, worker: subprocess.Popen) -> Exception:
+        """Why a worker ended before its answer did."""
+        status = worker.wait()
+        message = worker.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self.stop(worker)
+        if status == -signal.SIGALRM:
+            return TimeLimitError(f"the query was stopped at its time limit of {self.timeout:g} s "
+                                  "(give a longer --timeout, or 0 for none)")
+        return StoreError(f"query on {self.path} failed (status {status})"
+                          + (f": {message[-1]}" if message else ""))
+
+    def close(self) -> None:
+        for worker in [*self._idle, *self._busy]:
+            self.stop(worker)
+        self._idle.clear()
+
+
+class _Answer:
+    """A worker's answer as a binary file for pyoxigraph's parsers."""
+
+    def __init__(self, workers: QueryWorkers, worker: subprocess.Popen) -> None:
+        self._workers, self._worker = workers, worker
+        self._buffer = bytearray()
+        self._done = False
+
+    def _frame(self) -> tuple[bytes, bytes]:
+        head = self._worker.stdout.read(_FRAME.size)
+        if len(head) < _FRAME.size:
+            self._done = True
+            raise self._workers.failure(self._worker)
+        kind, size = _FRAME.unpack(head)
+        return kind, self._worker.stdout.read(size)
+
+    def start(self) -> bytes:
+        """The kind of answer; a query the engine refuses raises here."""
+        kind, payload = self._frame()
+        if kind in (_SYNTAX, _FAILED):
+            self._done = True
+            self._workers.release(self._worker)
+            message = payload.decode("utf-8", "replace")
+            if kind == _SYNTAX:
+                raise QueryError(f"SPARQL syntax error: {relines(message)}")
+            raise StoreError(f"query failed: {message}")
+        return kind
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._buffer and not self._done:
+            kind, payload = self._frame()
+            if kind == _DATA:
+                self._buffer += payload
+            else:
+                self._done = True
+                self._workers.release(self._worker)
+                if kind == _FAILED:
+                    raise StoreError(f"query failed: {payload.decode('utf-8', 'replace')}")
+        size = len(self._buffer) if size is None or size < 0 else size
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return out
+
+    def finish(self) -> None:
+        while self.read():
+            pass
+
+    def __del__(self) -> None:
+        if not self._done:
+            self._workers.stop(self._worker)
+
+
+def serve_queries() -> None:
+    """A query worker's main loop (see :class:`QueryWorkers`): the store's path is its argument, requests
+    come on stdin, answers go to stdout."""
+    store = ox.Store.read_only(sys.argv[1])
+    requests, out = sys.stdin.buffer, sys.stdout.buffer
+
+    def send(kind: bytes, payload: bytes = b"") -> None:
+        out.write(_FRAME.pack(kind, len(payload)) + payload)
+
+    class Writer:
+        def write(self, data: bytes) -> int:
+            send(_DATA, bytes(data))
+            return len(data)
+
+        def flush(self) -> None:
+            out.flush()
+
+    while len(head := requests.read(_REQUEST.size)) == _REQUEST.size:
+        limit, size = _REQUEST.unpack(head)
+        text = requests.read(size).decode("utf-8")
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            result = store.query(text)
+            if isinstance(result, ox.QueryTriples):
+                send(_TRIPLES)
+                result.serialize(Writer(), format=ox.RdfFormat.N_TRIPLES)
+            else:
+                send(_SOLUTIONS)
+                result.serialize(Writer(), format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as exc:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            send(_SYNTAX, _one_line(exc).encode("utf-8"))
+        except Exception as exc:  # the store could not be read: reported, and the worker serves on
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            send(_FAILED, f"{type(exc).__name__}: {_one_line(exc)}".encode())
+        else:
+            # The clock stops before the end is sent: an answer cut off by the limit is never taken
+            # for a whole one.
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            send(_END)
+        out.flush()
 
 
 def relines(message: str) -> str:
@@ -227,16 +427,20 @@ def _one_line(exc: BaseException) -> str:
 
 
 def open_store(location: str | os.PathLike | None = None, read_only: bool = False, *,
-               allow_service: bool = False) -> Store:
+               allow_service: bool = False, timeout: float | None = None) -> Store:
     """Open the store at ``location``: a path (embedded Oxigraph) or an http(s) SPARQL endpoint.
 
     Without a location, ``$TREATYKG_STORE`` or ``.treatykg/store`` is used. ``allow_service`` lets
     queries on the embedded store use SERVICE; a remote server applies its own policy to SERVICE.
+    ``timeout``: seconds for each query on the embedded store (opened read-only), and for each request,
+    retries included, to a remote one; 0 is no limit, None the store's default (embedded: no limit,
+    remote: ``HttpStore``'s).
     """
     location = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
     # "http://…" or "PRESET+http://…" (for example "fuseki+https://host/ds") is a SPARQL server.
     if re.match(r"^(?:[a-z]+\+)?https?://", location, re.I):
         from .remote import HttpStore
 
-        return HttpStore(location, read_only=read_only)
-    return OxigraphStore(location, read_only=read_only, allow_service=allow_service)
+        return HttpStore(location, read_only=read_only,
+                         **({} if timeout is None else {"timeout": timeout or None}))
+    return OxigraphStore(location, read_only=read_only, allow_service=allow_service, timeout=timeout)

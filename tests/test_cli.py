@@ -248,3 +248,25 @@ def test_errors_are_one_line_with_controls_shown(tmp_path):
     result = invoke("query", "--file", tmp_path / "a\nb\x1b[31m.rq")
     assert result.exit_code == 1 and "\x1b" not in result.output
     assert len(result.output.strip().splitlines()) == 1 and "a\\x0ab\\x1b[31m.rq" in result.output
+
+
+def test_timeout_stops_a_query_with_status_3_and_one_line(built):
+    store, _, _ = built
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    result = invoke("query", endless, "--timeout", "0.5", "--store", store)
+    assert result.exit_code == 3, result.output
+    assert result.output.strip().count("\n") == 0 and "time limit of 0.5 s" in result.output
+    quick = invoke("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a tkg:Treaty }", "--timeout", "0", "--store", store)
+    assert quick.exit_code == 0 and "(1 row)" in quick.output
+    assert invoke("query", "ASK {}", "--timeout", "-1", "--store", store).exit_code == 2  # a usage error
+
+
+def test_render_timeline_and_check_take_a_timeout(built, tmp_path):
+    store, _, _ = built
+    assert invoke("check", "--timeout", "30", "--store", store).exit_code in (0, 1)
+    rendered = invoke("render", "-o", tmp_path / "g.png", "--timeout", "30", "--store", store)
+    assert rendered.exit_code == 0 and (tmp_path / "g.png").exists(), rendered.output
+    treaty = invoke("query", "SELECT ?n WHERE { ?t a tkg:Treaty ; skos:prefLabel ?n }", "--format", "tsv",
+                    "--store", store).output.splitlines()[1]
+    drawn = invoke("timeline", treaty, "-o", tmp_path / "t.png", "--timeout", "30", "--store", store)
+    assert drawn.exit_code == 0, drawn.output

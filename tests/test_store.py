@@ -1,7 +1,7 @@
 import pyoxigraph as ox
 import pytest
 
-from graph.errors import QueryError, StoreError
+from graph.errors import QueryError, StoreError, TimeLimitError
 from graph.store import OxigraphStore, is_update, open_store
 
 G1, G2 = "https://w3id.org/treatykg/doc/a", "https://w3id.org/treatykg/doc/b"
@@ -135,3 +135,71 @@ def test_service_allowed_on_request_and_the_word_alone_is_no_service():
     strict.replace_documents({G1: triples("SERVICE")})
     assert bool(strict.query('ASK { ?s <https://w3id.org/treatykg/ontology#p> "SERVICE" }'))
     assert bool(strict.query("PREFIX SERVICE: <http://x/> ASK { ?s ?p ?o FILTER(?p != SERVICE:x) }"))
+
+
+# -- time limits -----------------------------------------------------------------------------------
+
+# Five copies of the store joined with each other: 100^5 solutions to count, far past any test's limit.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture
+def disk_store(tmp_path):
+    path = tmp_path / "s"
+    store = OxigraphStore(path)
+    store.replace_documents({G1: triples(*map(str, range(60))), G2: triples(*map(str, range(40, 100)))})
+    store.close()
+    return path
+
+
+def _quads(path) -> set:
+    store = OxigraphStore(path, read_only=True)
+    return set(store._store)
+
+
+def test_query_past_its_limit_is_stopped_and_the_store_untouched(disk_store):
+    before = _quads(disk_store)
+    store = OxigraphStore(disk_store, read_only=True, timeout=0.5)
+    with pytest.raises(TimeLimitError, match="time limit of 0.5 s") as err:
+        list(store.query(ENDLESS))
+    assert "\n" not in str(err.value)
+    assert not store._workers._busy and not store._workers._idle  # the worker is gone
+    # The same store answers the next query, in a new worker.
+    assert [s["n"].value for s in store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")] == ["100"]
+    store.close()
+    assert _quads(disk_store) == before
+
+
+def test_answers_with_a_limit_are_the_answers_without(disk_store):
+    plain = OxigraphStore(disk_store, read_only=True)
+    limited = OxigraphStore(disk_store, read_only=True, timeout=30)
+    select = "SELECT ?o (STR(?o) AS ?t) WHERE { ?s ?p ?o } ORDER BY ?o"
+    assert [list(s) for s in limited.query(select)] == [list(s) for s in plain.query(select)]
+    for ask in ("ASK { ?s ?p '7' }", "ASK { ?s ?p 'none' }"):
+        assert bool(limited.query(ask)) == bool(plain.query(ask))
+    construct = "CONSTRUCT { ?o ?p ?s } WHERE { ?s ?p ?o FILTER(false) } "
+    assert list(limited.query(construct)) == list(plain.query(construct)) == []
+    construct = "CONSTRUCT WHERE { ?s ?p ?o }"
+    assert set(limited.query(construct)) == set(plain.query(construct))
+    assert len(limited._workers._idle) == 1  # one worker served every query
+    # pyoxigraph's own refusals come back as they would in-process.
+    with pytest.raises(QueryError, match="syntax error"):
+        limited.query("SELECT ?x WHERE { ?x undeclared:p ?y }")
+    limited.close()
+
+
+def test_an_answer_not_read_to_its_end_ends_its_worker(disk_store):
+    store = OxigraphStore(disk_store, read_only=True, timeout=30)
+    rows = iter(store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"))
+    next(rows)
+    (worker,) = store._workers._busy
+    del rows
+    assert worker.poll() is not None and not store._workers._busy
+    store.close()
+
+
+def test_a_limit_needs_a_read_only_store_on_disk(disk_store):
+    for path, read_only in ((None, True), (disk_store, False)):
+        with pytest.raises(ValueError, match="read-only"):
+            OxigraphStore(path, read_only=read_only, timeout=5)
+    assert isinstance(open_store(disk_store, read_only=True, timeout=0), OxigraphStore)
