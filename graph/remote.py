@@ -42,6 +42,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +53,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, TimeLimitError
 from .namespaces import BASE, DOC, PREFIXES, hashed_iri
 from .store import DATASET_FORMATS, RDF_FORMATS, Triple, check_query, graph_update, relines, remove_update
 
@@ -69,6 +71,9 @@ _RDF4J_NIL = "http://www.openrdf.org/schema/sesame#nil"
 
 # Prologue and comments before the query form keyword (SELECT, ASK, CONSTRUCT, DESCRIBE).
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE)
+
+# Answers a gateway or an overloaded server gives before (or instead of) doing anything.
+_RETRY_STATUSES = frozenset({502, 503, 504})
 
 _SELECT_TYPES = "application/sparql-results+json"
 _GRAPH_TYPES = "application/n-triples"
@@ -210,7 +215,11 @@ class HttpStore:
     :param auth: an ``httpx.Auth`` or ``(user, password)``; default: :func:`find_credentials`.
     :param layout: ``merged`` (the default) or ``union``; see the module docstring.
     :param read_only: refuse to write (what ``open_store(..., read_only=True)`` should ask for).
-    :param timeout: seconds for each HTTP request.
+    :param timeout: seconds for each request from start to the last byte of its answer, retries
+        included (None: no limit); past it, :class:`TimeLimitError`.
+    :param retries: how many times a request is repeated after a connection error or a 502, 503 or
+        504 answer, waiting ``backoff`` seconds, then twice as long each time. Only requests that can
+        safely be repeated are (see :meth:`_request`).
 
     No request is made until the store is used.
     """
@@ -218,7 +227,8 @@ class HttpStore:
     def __init__(self, url: str, *, preset: str | None = None, query_endpoint: str | None = None,
                  update_endpoint: str | None = None, gsp_endpoint: str | None = None,
                  auth: httpx.Auth | tuple[str, str] | None = None, layout: str | None = None,
-                 read_only: bool = False, timeout: float = 60) -> None:
+                 read_only: bool = False, timeout: float | None = 60, retries: int = 3,
+                 backoff: float = 0.5) -> None:
         raw_url, guessed = parse_location(url)
         self.preset = (preset or guessed).lower()
         self.url = _public(raw_url)
@@ -237,6 +247,7 @@ class HttpStore:
             merged_graph=ep.merged_graph)
         self.layout = layout or "merged"
         self.read_only = read_only
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
         if self.layout not in LAYOUTS:
             raise StoreError(f"unknown store layout {self.layout!r} (known: {', '.join(LAYOUTS)})")
         # The URLs given to httpx never carry userinfo: httpx would otherwise send it as Basic auth.
@@ -263,17 +274,37 @@ class HttpStore:
             text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(self._secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    def _request(self, method: str, url: str, *, reading: bool = False, **kwargs: Any) -> httpx.Response:
+    def _request(self, method: str, url: str, *, reading: bool = False, idempotent: bool | None = None,
+                 **kwargs: Any) -> httpx.Response:
         """Send one request; map failures to one-line StoreError/QueryError without credentials.
 
         ``reading``: a 400 answers a query (the user's text is at fault: QueryError); elsewhere it means
         the engine refused what treatykg wrote, which is a store problem.
+
+        Within the store's time limit, a request is repeated after a connection that could not be made
+        (nothing reached the server), and, if it is ``idempotent``, after a connection lost mid-way or a
+        502, 503 or 504 answer, where the server may or may not have acted on it. Idempotent by default:
+        queries, GET, PUT and DELETE; an update only when its caller says so.
         """
-        try:
-            response = self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            detail = self._clean(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-            raise StoreError(f"cannot reach SPARQL endpoint {_public(url)}: {detail}") from None
+        if idempotent is None:
+            idempotent = reading or method in ("GET", "PUT", "DELETE")
+        deadline = None if not self.timeout else time.monotonic() + self.timeout
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                response = self._send(method, url, deadline, **kwargs)
+            except httpx.HTTPError as exc:
+                unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                if last or not (unsent or idempotent) or not self._wait(attempt, deadline):
+                    detail = self._clean(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+                    tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise StoreError(f"cannot reach SPARQL endpoint {_public(url)}{tries}: {detail}") from None
+                continue
+            if response.status_code in _RETRY_STATUSES and idempotent and not last \
+                    and self._wait(attempt, deadline):
+                continue
+            break
+        tries = f" after {attempt + 1} attempts" if attempt else ""
         status = response.status_code
         if 300 <= status < 400:
             target = _public(response.headers.get("location", "elsewhere"))
@@ -293,8 +324,49 @@ class HttpStore:
                       f"set {USER_ENV} and {PASSWORD_ENV} or add the server to {credentials_file()}")
             raise StoreError(f"SPARQL endpoint {_public(url)} refused access (HTTP {status}): {advice}")
         hint = " (check the URL and the engine preset)" if status in (404, 405, 406, 415) else ""
-        raise StoreError(f"SPARQL endpoint {_public(url)} answered HTTP {status}{hint}"
+        raise StoreError(f"SPARQL endpoint {_public(url)} answered HTTP {status}{hint}{tries}"
                          + (f": {body}" if body else ""))
+
+    def _send(self, method: str, url: str, deadline: float | None, **kwargs: Any) -> httpx.Response:
+        """One exchange, whole answer read, ended at ``deadline`` (a ``time.monotonic()`` value).
+
+        httpx limits each wait for data, not the whole exchange, so a server sending a byte every few
+        seconds would hold the request forever: the exchange runs in a thread, and is given up at the
+        deadline. The thread ends when its own waits do (each at most the time that was left).
+        """
+        if deadline is None:
+            return self._client.request(method, url, **kwargs)
+        remaining = deadline - time.monotonic()
+        outcome: dict[str, Any] = {}
+        finished = threading.Event()
+
+        def exchange() -> None:
+            try:
+                outcome["response"] = self._client.request(method, url, timeout=max(remaining, 0.001), **kwargs)
+            except Exception as exc:  # handed to the caller below
+                outcome["error"] = exc
+            finally:
+                finished.set()
+
+        threading.Thread(target=exchange, daemon=True).start()
+        if not finished.wait(max(remaining, 0)):
+            raise TimeLimitError(f"SPARQL endpoint {_public(url)} did not answer within the time limit "
+                                 f"of {self.timeout:g} s (give a longer --timeout, or 0 for none)")
+        if "error" in outcome:
+            error = outcome["error"]
+            if isinstance(error, httpx.TimeoutException) and time.monotonic() >= deadline - 0.01:
+                raise TimeLimitError(f"SPARQL endpoint {_public(url)} did not answer within the time limit "
+                                     f"of {self.timeout:g} s (give a longer --timeout, or 0 for none)")
+            raise error
+        return outcome["response"]
+
+    def _wait(self, attempt: int, deadline: float | None) -> bool:
+        """Wait before the next attempt; False when the deadline would pass first."""
+        pause = self.backoff * 2 ** attempt
+        if deadline is not None and time.monotonic() + pause >= deadline:
+            return False
+        time.sleep(pause)
+        return True
 
     def _post_query(self, sparql: str, accept: str, dataset: bool = True) -> bytes:
         """POST a query (form-encoded, so long queries fit) and return the answer's bytes.
@@ -338,8 +410,10 @@ class HttpStore:
         if self.read_only:
             raise StoreError(f"the store at {self.url} was opened read-only")
 
-    def _update(self, sparql: str) -> None:
-        self._request("POST", self.endpoints.update, data={"update": sparql})
+    def _update(self, sparql: str, idempotent: bool) -> None:
+        """Send an update; ``idempotent``: applying it twice leaves what applying it once does, so it
+        may be repeated after an answer that leaves unclear whether it was applied."""
+        self._request("POST", self.endpoints.update, data={"update": sparql}, idempotent=idempotent)
 
     # -- the Store interface ------------------------------------------------------------------------
 
@@ -357,17 +431,20 @@ class HttpStore:
                  for doc, triples in docs.items()}
         if self.layout == "merged":
             merged = self.endpoints.merged_graph
-            self._update(graph_update(clean, merged))
+            # Idempotent: each document's graph is dropped and written whole, and its share of the
+            # merged graph taken out and put back, so a second application ends where the first did.
+            self._update(graph_update(clean, merged), idempotent=True)
         elif self.endpoints.gsp:
             for doc, triples in clean.items():
                 body = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
                 self._request("PUT", self.endpoints.gsp, params={"graph": doc}, content=body,
                               headers={"Content-Type": "application/n-triples"})
         else:
+            # Idempotent: each graph is dropped, then written whole.
             self._update(" ;\n".join(
                 f"DROP SILENT GRAPH <{doc}> ;\nINSERT DATA {{ GRAPH <{doc}> {{\n"
                 + "".join(f"{s} {p} {o} .\n" for s, p, o in triples) + "} }"
-                for doc, triples in clean.items()))
+                for doc, triples in clean.items()), idempotent=True)
 
     def remove_document(self, doc_iri: str) -> bool:
         """Remove a document's graph (and, merged layout, its share of the default graph); False if absent."""
@@ -378,10 +455,11 @@ class HttpStore:
         if not self._select(f"ASK {{ GRAPH <{doc_iri}> {{ ?s ?p ?o }} }}", dataset=False):
             return False
         merged = self.endpoints.merged_graph
+        # Removing what is already gone changes nothing: both updates are idempotent.
         if self.layout == "union":
-            self._update(f"DROP SILENT GRAPH <{doc_iri}>")
+            self._update(f"DROP SILENT GRAPH <{doc_iri}>", idempotent=True)
         else:
-            self._update(remove_update(doc_iri, merged))
+            self._update(remove_update(doc_iri, merged), idempotent=True)
         return True
 
     def documents(self) -> list[str]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
+import http.server
 import json
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,8 +20,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
-from graph.errors import QueryError, StoreError
+from graph.cli import cli
+from graph.errors import QueryError, StoreError, TimeLimitError
 from graph.namespaces import DOC, ID, RDF, RDFS, TKG, XSD
 from graph.pipeline import ingest
 from graph.query import bind_params, catalogue
@@ -562,3 +567,138 @@ def test_password_masked_as_a_whole_value_and_userinfo_decoded(monkeypatch):
             store.documents()
         assert sent[-1] == "Basic " + base64.b64encode(f"al@ice:{password}".encode()).decode()
     assert "internal error: password=*** rejected" in str(err.value)
+
+
+# -- deadlines and retries, against a local server that misbehaves on purpose ----------------------
+
+ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()
+
+
+class _Scripted(http.server.ThreadingHTTPServer):
+    """Answers each request with the next step of ``script``: an HTTP status ("ok" is 200 with a SPARQL
+    boolean), "drop" (closes the connection without an answer), "silent" (never answers) or "drip" (a
+    byte of the status line at a time, forever). After the script: "ok"."""
+
+    daemon_threads = True
+
+    def __init__(self, script: list) -> None:
+        self.script, self.seen, self.stop = list(script), [], threading.Event()
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ScriptedHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.do_POST()
+
+    def do_POST(self) -> None:
+        server = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        server.seen.append((self.command, self.path, body))
+        step = server.script.pop(0) if server.script else "ok"
+        if step == "drop":
+            self.close_connection = True
+        elif step == "silent":
+            server.stop.wait(30)
+        elif step == "drip":
+            for byte in b"HTTP/1.0 200 OK\r\n" * 1000:
+                if server.stop.wait(0.05):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        else:
+            status = 200 if step == "ok" else step
+            self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(ASK_TRUE if status == 200 else b"try later")
+
+
+@contextlib.contextmanager
+def _scripted(*script):
+    server = _Scripted(list(script))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("failures", [[503], [502, 504, "drop"], ["drop", "drop", 503]])
+def test_queries_are_retried_after_gateway_errors_and_lost_connections(failures):
+    with _scripted(*failures) as server:
+        store = HttpStore(server.url, timeout=20, backoff=0.01)
+        assert bool(store.query("ASK { ?s ?p ?o }")) is True
+        assert len(server.seen) == len(failures) + 1
+        assert len({body for _, _, body in server.seen}) == 1  # the same request each time
+
+
+def test_retries_are_bounded_and_say_so():
+    with _scripted(*[503] * 10) as server:
+        store = HttpStore(server.url, timeout=20, retries=2, backoff=0.01)
+        with pytest.raises(StoreError, match="answered HTTP 503 after 3 attempts"):
+            store.query("ASK { ?s ?p ?o }")
+        assert len(server.seen) == 3
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 500])
+def test_client_errors_are_not_retried(status):
+    with _scripted(status, status) as server:
+        store = HttpStore(server.url, timeout=20, backoff=0.01)
+        with pytest.raises((StoreError, QueryError)):
+            store.query("ASK { ?s ?p ?o }")
+        assert len(server.seen) == 1
+
+
+def test_an_update_is_repeated_only_when_it_is_idempotent():
+    with _scripted(503, "drop") as server:
+        store = HttpStore(server.url, timeout=20, backoff=0.01)
+        store.replace_documents({DOC_A: SYNTHETIC[DOC_A]})  # replacing a graph twice is replacing it once
+        assert [path for _, path, _ in server.seen] == ["/update"] * 3
+    for failure in (503, "drop"):
+        with _scripted(failure) as server:
+            store = HttpStore(server.url, timeout=20, backoff=0.01)
+            with pytest.raises(StoreError):
+                store._update("INSERT DATA { <http://a> <http://b> 1 }", idempotent=False)
+            assert len(server.seen) == 1
+
+
+def test_a_connection_never_made_is_retried():
+    port = _free_port()
+    store = HttpStore(f"http://127.0.0.1:{port}", timeout=20, retries=2, backoff=0.01)
+    with pytest.raises(StoreError, match=r"cannot reach SPARQL endpoint .* \(after 3 attempts\)"):
+        store._update("INSERT DATA { <http://a> <http://b> 1 }", idempotent=False)
+
+
+@pytest.mark.parametrize("behaviour", ["silent", "drip"])
+def test_a_request_has_a_total_deadline(behaviour):
+    with _scripted(behaviour) as server:
+        store = HttpStore(server.url, timeout=0.5, backoff=0.01)
+        with pytest.raises(TimeLimitError, match=r"did not answer within the time limit of 0.5 s") as err:
+            store.query("ASK { ?s ?p ?o }")
+        assert "\n" not in str(err.value)
+
+
+def test_retries_stay_within_the_deadline():
+    with _scripted(*[503] * 10) as server:
+        # Waits of 0.4 s then 0.8 s: the second would end past the deadline, so there is no third attempt.
+        store = HttpStore(server.url, timeout=1, retries=5, backoff=0.4)
+        with pytest.raises(StoreError, match="HTTP 503 after 2 attempts"):
+            store.query("ASK { ?s ?p ?o }")
+        assert len(server.seen) == 2
+
+
+def test_cli_timeout_on_a_remote_store_exits_3():
+    with _scripted("silent") as server:
+        result = CliRunner().invoke(cli, ["query", "ASK { ?s ?p ?o }", "--timeout", "0.5", "--store", server.url])
+        assert result.exit_code == 3, result.output
+        assert "time limit of 0.5 s" in result.output
