@@ -33,3 +33,55 @@ def test_span_index_follows_mentions_that_shrink(items, start, length):
         m.end = m.start + max(1, (m.end - m.start) // 2)  # an organisation name cut before a person
     want = {id(m) for m in mentions if m.start < start + length and start < m.end}
     assert {id(m) for m in index.overlapping(start, start + length)} == want
+
+
+# --------------------------------------------------------------------------- rules, on invented sentences
+
+from datetime import date  # noqa: E402
+
+from graph.documents import document_from_text  # noqa: E402
+from graph.extract import extract  # noqa: E402
+
+
+def mentions_of(text: str) -> list[Mention]:
+    return extract(document_from_text("t.txt", text, date(2031, 4, 2))).mentions
+
+
+def named(text: str, cls: str) -> set[str]:
+    return {m.display for m in mentions_of(text) if m.cls == cls and m.key}
+
+
+def test_names_stop_at_line_breaks():
+    found = mentions_of("Harbour Talks Resume\nOrlan Vesk met the envoy in Lagos on Monday.")
+    assert not any("\n" in m.text for m in found)
+
+
+def test_formal_between_name_carries_its_parties():
+    found = [m for m in mentions_of("Officials recalled the Treaty Between the Republic of Ghana and the Republic "
+                                    "of Togo Relating to Border Markers, signed long ago.") if m.cls == "Treaty"]
+    assert any(set(m.parties) == {"Ghana", "Togo"} for m in found)
+
+
+def test_a_list_of_conventions_is_split():
+    found = named("Both states joined the Convention on Migratory Seabirds and the Convention on Reef Fisheries "
+                  "last year.", "Treaty")
+    assert len(found) == 2
+
+
+def test_honorific_heads_a_person():
+    people = named("Yesterday Mrs. Anika Dorrell, the envoy, met Ms Leena Varsh in Accra.", "Person")
+    assert {"Anika Dorrell", "Leena Varsh"} <= people
+
+
+def test_place_by_geographic_head_word():
+    assert "Korvel Reef" in named("Patrol boats gathered near Korvel Reef on Tuesday.", "Place")
+
+
+def test_common_noun_body_is_dropped():
+    assert "Council" not in named("The Council met on Friday and adjourned.", "Organization")
+
+
+def test_acronym_in_brackets_names_the_same_body():
+    found = [m for m in mentions_of("The Coastal Fisheries Authority (CFA) met in Accra. The CFA then adjourned.")
+             if m.text == "CFA"]
+    assert len({m.key for m in found}) == 1 and all(m.cls == "Organization" for m in found)
