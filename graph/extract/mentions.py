@@ -90,7 +90,7 @@ class Gazetteer:
     role_nouns: frozenset[str]
     type_words: tuple[str, ...]
     geo_heads: frozenset[str]  # last words that make a name a place ("Reef", "House")
-    geo_prefixes: frozenset[str]  # first words that do ("Mount", "Pulau")
+    geo_prefixes: frozenset[str]  # first words that do ("Mount", "Cape")
     place_nouns: re.Pattern  # a common noun right before a name that makes it a place ("the residence X")
     not_bodies: frozenset[str]  # capitalised words and acronyms tagged as bodies that name none ("PDF")
     generic_org_words: frozenset[str]  # words any state's body may bear ("Foreign", "Ministry")
@@ -558,8 +558,8 @@ def _org_mentions(text: str, offset: int = 0, depth: int = 0) -> list[Mention]:
         if " and " in name:
             first, rest = name.split(" and ", 1)
             g = gazetteer()
-            # "Pakistan and Gulf Cooperation Council" lists two parties; "Heads of State and Government"
-            # ends a title. "Peace and Security Council" is one name.
+            # "Chile and the Andean Community" lists two parties; "Ministers of Trade and Industry"
+            # ends a title. "Council for Trade and Development" is one name.
             if _state_of(first) or fold(first) in g.orgs or fold(first) in g.capitals or " " not in rest \
                     or first.split()[-1] in g.org_heads:
                 name = rest
@@ -675,7 +675,7 @@ def _spacy_mentions(doc) -> list[Mention]:
             rest = _HYPHEN_REST.match(full, start + len(text))
             if rest:
                 text += rest.group(0)
-            # … and "Jean-Yves Le Drian" after the particle "Le".
+            # … and "Anne-Marie Le Goff" after the particle "Le".
             rest = _WORD_REST.match(full, start + len(text))
             if rest and text.split()[-1] in {"Le", "La", "De", "Du", "Da", "Van", "Von", "Al", "El", "Bin", "Ben",
                                              "Di", "Del", "Della", "Dos", "Das", "Abu", "Ibn"}:
@@ -691,7 +691,7 @@ def _spacy_mentions(doc) -> list[Mention]:
             display = clean_display(text)
             key = normalize_key(display)
             if cls == "Place" and (_state_of(display) or re.search(r"(?:ern|ian|ese)$", display.split()[-1])):
-                continue  # "Middle Eastern", "Indonesian": an adjective, not a place
+                continue  # "Northern", "Peruvian": an adjective, not a place
             if cls == "Organization" and fold(display) in g.demonyms:
                 continue  # "Bangladeshi" alone is an adjective, not a body
             if cls == "Organization" and " " not in display and display.lower() in g.common_bodies:
@@ -703,7 +703,7 @@ def _spacy_mentions(doc) -> list[Mention]:
 
 
 def _glued_names(text: str) -> bool:
-    """"ParisFrance": two known names run together by a scraper (a caption glued to a headline)."""
+    """"LimaPeru": two known names run together by a scraper (a caption glued to a headline)."""
     g = gazetteer()
     for m in re.finditer(r"(?<=[a-z])(?=[A-Z])", text):
         left, right = fold(text[:m.start()]).split()[-1:], fold(text[m.start():]).split()[:1]
@@ -887,7 +887,7 @@ def _surname_mentions(text: str, chosen: list[Mention], index: SpanIndex) -> lis
             tagged.setdefault(m.text, []).append(m)
         if m.cls == "Person" and len(m.display.split()) >= 2:
             words = m.display.split()
-            # "Jean-Yves Le Drian" is "Le Drian": a surname keeps its particle.
+            # "Anne-Marie Le Goff" is "Le Goff": a surname keeps its particle.
             lead = next((i for i, w in enumerate(words[1:-1], start=1) if w.lower() in _PARTICLES), None)
             last = " ".join(words[lead:]) if lead else words[-1]
             if len(last) >= 3 and (last[0].isupper() or lead) and not _state_of(last):
@@ -915,7 +915,7 @@ _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|or)\s*$")
 
 
 def _conjoined_places(text: str, mentions: list[Mention]) -> None:
-    """"between Pedra Branca and Bintan island": a bare name conjoined with a place is a place too."""
+    """"between Alder Rock and Tern island": a bare name conjoined with a place is a place too."""
     ordered = sorted(mentions, key=lambda x: x.start)
     changed = True
     while changed:
@@ -935,7 +935,7 @@ def _conjoined_places(text: str, mentions: list[Mention]) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _title_clause_before() -> re.Pattern:
-    """"Minister of Culture, Innovation and Higher Education, X": a title phrase and a comma before a name."""
+    """"Minister of Fisheries, Ports and Coastal Affairs, X": a title phrase and a comma before a name."""
     titles = "|".join(re.escape(t) for t in gazetteer().titles)
     return re.compile(rf"\b(?i:{titles})\b[^.;:\n]{{0,80}},\s*$")
 
