@@ -97,7 +97,8 @@ def test_signing_with_date_and_state_parties():
     signed = facts(ex, "signed")
     assert {("Egypt", "Peace Treaty"), ("Israel", "Peace Treaty")} <= signed
     assert ("Peace Treaty", "1979-03-26") in facts(ex, "signatureDate")
-    assert ("Egypt", "Peace Treaty") in facts(ex, "partyTo")
+    # Signing does not make a state a party: that takes ratification or a name that says so.
+    assert ("Egypt", "Peace Treaty") not in facts(ex, "partyTo")
 
 
 @pytest.mark.parametrize("sentence, status", [
@@ -410,3 +411,15 @@ def test_signing_a_letter_is_not_signing_a_treaty():
     ex = run("Britain invoked Article 50 of the Treaty on European Union. The envoy handed her letter to the "
              "Council; Prime Minister Theresa May had signed it on Tuesday.")
     assert not facts(ex, "signed")
+
+
+def test_members_listed_in_brackets_act_with_their_bloc():
+    ex = run("The Andean Community (Peru, Bolivia and Ecuador) signed the Andean Water Accord on Monday.")
+    assert {("Peru", "Andean Water Accord"), ("Bolivia", "Andean Water Accord"),
+            ("Ecuador", "Andean Water Accord")} <= facts(ex, "signed")
+
+
+def test_a_state_describing_a_subject_in_apposition_does_not_sign():
+    ex = run("Tomas Orvell, Chile's foreign minister, signed the Andean Water Accord on Monday.")
+    assert ("Chile", "Andean Water Accord") not in facts(ex, "signed")
+    assert ("Tomas Orvell", "Andean Water Accord") in facts(ex, "signed")

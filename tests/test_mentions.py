@@ -85,3 +85,15 @@ def test_acronym_in_brackets_names_the_same_body():
     found = [m for m in mentions_of("The Coastal Fisheries Authority (CFA) met in Accra. The CFA then adjourned.")
              if m.text == "CFA"]
     assert len({m.key for m in found}) == 1 and all(m.cls == "Organization" for m in found)
+
+
+def test_names_after_a_plural_title_are_people():
+    people = named("The text was signed by Trade Ministers Idris Valkenholm of Ghana and Soraya Quentaro of Peru.",
+                   "Person")
+    assert {"Idris Valkenholm", "Soraya Quentaro"} <= people
+    assert not any(" of " in p for p in people)
+
+
+def test_title_case_headline_words_after_a_title_are_not_a_person():
+    people = named("Foreign Minister Hails Historic Border Deal\nThe minister spoke in Accra on Monday.", "Person")
+    assert not people

@@ -352,12 +352,19 @@ def _qualifies_person(t, person_tokens: set[int]) -> bool:
     return False
 
 
+def _describes(a) -> bool:
+    """A clause or apposition that describes the subject rather than naming more of it: "X, who …",
+    "X, Russia's foreign minister" — but not the members listed in "the bloc (A, B and C)"."""
+    if a.dep_ in {"relcl", "acl"}:
+        return True
+    return a.dep_ == "appos" and (a.pos_ != "PROPN" or any(c.dep_ in {"det", "poss"} for c in a.children))
+
+
 def subject_tokens(tok):
-    # The subject's own words and its conjuncts ("Egypt and Israel"), not relative clauses.
+    # The subject's own words and its conjuncts ("Egypt and Israel"), not what describes them.
     out = []
     for t in tok.subtree:
-        if any(a.dep_ in {"relcl", "acl", "appos"} and a in tok.subtree and t in a.subtree and a is not tok
-               for a in t.ancestors):
+        if any(_describes(a) and a in tok.subtree and t in a.subtree and a is not tok for a in t.ancestors):
             continue
         out.append(t)
     return out

@@ -666,6 +666,8 @@ def _spacy_mentions(doc) -> list[Mention]:
             if had_title and stripped and stripped[0].isupper():
                 cls = "Person"
         if cls == "Person":
+            # "Mario Rossi of Ruritania": the state after "of" is where he serves, not part of his name.
+            text = re.sub(r"\s+(?:of|from)\s+.*$", "", text)
             text, start, title = _strip_titles(text, start)
             if not text or all(w.lower() in g.titles or w.lower() in _TITLE_WORDS for w in text.split()):
                 continue  # "Crown Prince" alone is a title, not a name
@@ -699,6 +701,39 @@ def _spacy_mentions(doc) -> list[Mention]:
             if not _plausible_person(full, start, end, text, need_article=False):
                 continue  # "Defense" in "Defense Minister X" is part of a title, not a name
         out.append(Mention(start, end, text, cls, key, display, f"spacy-{ent.label_.lower()}", title=title))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _titled_name() -> re.Pattern:
+    """A person title, singular or plural ("Foreign Ministers A of X, B of Y"), then two to four
+    capitalised words: a name the tagger may have missed."""
+    titles = "|".join(re.escape(t) + "s?" for t in gazetteer().titles)
+    word = r"[A-Z][a-z\u00C0-\u024F'’-]+"
+    return re.compile(rf"\b(?i:{titles})\s+(?P<name>{word}(?:\s+{word}){{1,3}})")
+
+
+def _titled_people(text: str, doc) -> list[Mention]:
+    """Names that stand right after a person title and that the tagger did not read as anything."""
+    g = gazetteer()
+    out = []
+    for hit in _titled_name().finditer(text):
+        name, start = hit.group("name"), hit.start("name")
+        words = name.split()
+        # "Vice Minister Patricia Frutos": a title after a title is still the title.
+        while words and (words[0].lower() in _TITLE_WORDS or words[0].lower() in g.honorifics):
+            start += len(words[0]) + 1
+            words = words[1:]
+        span = doc.char_span(start, start + len(" ".join(words)), alignment_mode="strict") if len(words) > 1 else None
+        if span is None or any(t.pos_ != "PROPN" or t.ent_type_ not in {"", "PERSON"} for t in span):
+            continue
+        name = span.text
+        if any(fold(w).lower() in g.states or fold(w) in g.orgs or w.lower() in _TITLE_WORDS for w in words) \
+                or _headline_only(text, start, name):
+            continue
+        display = person_display(name)
+        out.append(Mention(start, start + len(name), name, "Person", normalize_key(display), display, "titled",
+                           title=hit.group(0)[:hit.start("name") - hit.start()].strip().lower()))
     return out
 
 
@@ -859,6 +894,9 @@ def find_mentions(text: str, doc) -> list[Mention]:
                     x.display = clean_display(cut)
                     x.key = normalize_key(x.display)
         if index.free(m) or (m.cls != "Person" and nested(m)):
+            choose(m)
+    for m in _titled_people(text, doc):
+        if index.free(m):
             choose(m)
     late = _acronym_mentions(text, chosen)
     for x in late:

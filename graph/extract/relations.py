@@ -180,16 +180,12 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
 
 
 def _facts_from_events(out: RelationResult, res: Resolution, ctx: Context, sents: list[Sentence]) -> None:
-    # "signed in 1996 but never ratified": a signatory that never ratified is not a party.
-    unratified = {(a.iri, ev.treaty.iri) for ev in out.events if ev.kind == "Ratification" and ev.status == "denied"
-                  and ev.treaty is not None for a in ev.agents}
     for ev in out.events:
         asserted = ev.status == "asserted"
         t = ev.treaty
         if ev.kind == "Signing" and t is not None:
+            # A signatory is not yet a party: "signed in 1996 but never ratified".
             for a in ev.agents:
-                if a.cls == "State" and ev.status != "denied" and (a.iri, t.iri) not in unratified:
-                    out.facts.append(Fact(a, "partyTo", ev.sentence, "signing-party", o=t))
                 if asserted and a.cls in {"Person", "State"}:
                     out.facts.append(Fact(a, "signed", ev.sentence, ev.rule, o=t))
             if asserted and ev.date:
