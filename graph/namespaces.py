@@ -90,6 +90,12 @@ def entity_iri(cls: str, key: str) -> str:
     return f"{ID}{cls.lower()}/{slug(key)}"
 
 
+def scoped_entity_iri(cls: str, key: str, scope: str) -> str:
+    """IRI of an entity known only within one document (``scope``, its IRI): "the peace agreement" of one
+    report is not the peace agreement of another."""
+    return f"{entity_iri(cls, key)}--{scope.rstrip('/').rsplit('/', 1)[-1]}"
+
+
 def article_iri(treaty_iri: str | None, number: str, paragraph: str | None = None, part: str = "art") -> str:
     """IRI of an article of a treaty (Akoma Ntoso style fragment ids: art_4, art_4__para_2, and para_36
     for an agreement numbered by paragraph)."""

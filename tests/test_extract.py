@@ -423,3 +423,10 @@ def test_a_state_describing_a_subject_in_apposition_does_not_sign():
     ex = run("Tomas Orvell, Chile's foreign minister, signed the Andean Water Accord on Monday.")
     assert ("Chile", "Andean Water Accord") not in facts(ex, "signed")
     assert ("Tomas Orvell", "Andean Water Accord") in facts(ex, "signed")
+
+
+def test_a_passive_agent_list_ends_where_another_clause_begins():
+    ex = run("The Keta Fisheries Accord was signed by Foreign Minister Kofi Adansi of Ghana and his Togolese "
+             "counterpart Abla Kpodar and was witnessed by Secretary of State Jane Orwell.")
+    signers = {s for s, _ in facts(ex, "signed")}
+    assert "Kofi Adansi" in signers and "Jane Orwell" not in signers

@@ -97,3 +97,20 @@ def test_names_after_a_plural_title_are_people():
 def test_title_case_headline_words_after_a_title_are_not_a_person():
     people = named("Foreign Minister Hails Historic Border Deal\nThe minister spoke in Accra on Monday.", "Person")
     assert not people
+
+
+def test_descriptive_lower_case_treaty_names():
+    found = named("Ghana and Togo signed the long-awaited extradition treaty and a new free trade agreement.",
+                  "Treaty")
+    assert {"Extradition Treaty", "Free Trade Agreement"} <= found
+
+
+def test_contracts_and_bare_qualities_are_not_treaties():
+    assert not named("The firm signed a loan agreement and a historic agreement with the bank.", "Treaty")
+
+
+def test_a_first_name_the_tagger_dropped_is_kept():
+    # The tagger reads "Therese" here as a nationality and starts the name at "Abla".
+    people = named("The accord was signed by his Togolese counterpart Therese Abla Kpodar and was witnessed by "
+                   "the envoy.", "Person")
+    assert "Therese Abla Kpodar" in people

@@ -32,3 +32,24 @@ def test_the_treaty_points_at_the_treaty_the_paragraph_named():
     treaty = next(e for e in entities(ex, "Treaty") if "Reef" in e.display)
     assert any(m.anaphor for m in treaty.mentions)
 
+
+
+def test_a_generic_treaty_name_belongs_to_its_document():
+    text = "Ghana and Togo signed the fisheries agreement in Lome on Monday."
+    one, other = run(text, "a.txt"), run(text, "b.txt")
+    [t1], [t2] = entities(one, "Treaty"), entities(other, "Treaty")
+    assert t1.iri != t2.iri  # two reports' "fisheries agreement" need not be one treaty
+    assert t1.iri == entities(run(text, "a.txt"), "Treaty")[0].iri  # and the same on every run
+    assert "fisheries-agreement" in t1.iri
+
+
+def test_a_generic_name_refers_to_the_treaty_the_report_names():
+    ex = run("Ghana ratified the Treaty of Keta on Reef Fisheries in May.\n\nThe fisheries pact will enter into "
+             "force in June.")
+    assert len(entities(ex, "Treaty")) == 1
+
+
+def test_an_indefinite_generic_name_is_a_new_treaty():
+    ex = run("Ghana ratified the Treaty of Keta on Reef Fisheries in May. In June it signed a border demarcation "
+             "agreement with Togo.")
+    assert len(entities(ex, "Treaty")) == 2

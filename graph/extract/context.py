@@ -282,8 +282,9 @@ def subjects(verb, ctx: Context, classes=ACTORS) -> list[Entity]:
             # "signed by U.S. President X and Russian President Y in Prague": the people up to the next
             # clause or circumstance, whatever the parse made of the list.
             rest = ctx.text[c.idx:c.sent.end_char]
-            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)",
-                            rest)
+            # "… and was witnessed by Z" starts another clause with agents of its own.
+            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)"
+                            r"|\s(?:and|but),?\s+(?:was|were|is|are|has|had|have|will)\s", rest)
             people = ctx.ents_in_span(c.idx, c.idx + (cut.start() if cut else len(rest)), {"Person"})
             if people and "Person" in classes:
                 return people

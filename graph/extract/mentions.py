@@ -89,6 +89,9 @@ class Gazetteer:
     honorifics: frozenset[str]
     role_nouns: frozenset[str]
     type_words: tuple[str, ...]
+    descriptive_heads: frozenset[str]  # type words a lower-case descriptive name ends in
+    qualities: frozenset[str]  # words describing the act, not the subject ("the new", "the landmark")
+    not_subjects: frozenset[str]  # subjects of contracts, not treaties ("a loan agreement")
     geo_heads: frozenset[str]  # last words that make a name a place ("Reef", "House")
     geo_prefixes: frozenset[str]  # first words that do ("Mount", "Cape")
     place_nouns: re.Pattern  # a common noun right before a name that makes it a place ("the residence X")
@@ -134,6 +137,9 @@ def gazetteer() -> Gazetteer:
         honorifics=frozenset(h.lower().rstrip(".") for h in titles["honorifics"]),
         role_nouns=frozenset(r.lower() for r in titles["role_nouns"]),
         type_words=tuple(vocab["type_words"]),
+        descriptive_heads=frozenset(vocab["descriptive"]["heads"]),
+        qualities=frozenset(vocab["descriptive"]["qualities"]),
+        not_subjects=frozenset(vocab["descriptive"]["not_subjects"]),
         geo_heads=frozenset(places["geo_heads"]),
         geo_prefixes=frozenset(places["geo_prefixes"]),
         place_nouns=re.compile(rf"\b(?:(?:{_alternation(places['place_nouns_before'])})"
@@ -402,11 +408,39 @@ _NOT_A_SUBJECT = {"importance", "significance", "value", "interest", "concern", 
                   "paper", "course", "note", "substance", "sort", "kind", "type"}
 
 
+def _subject_words(tok) -> list:
+    """The lower-case subject words right before a type word: "free trade" in "the new free trade agreement",
+    "peace" in "the US-brokered peace agreement"; none when they only say what kind of act it was."""
+    g = gazetteer()
+    words: list = []
+    for t in reversed(tok.doc[max(0, tok.i - 4):tok.i]):
+        if t.dep_ not in {"compound", "amod"} or t.pos_ not in {"NOUN", "ADJ"} or not t.is_lower \
+                or t.lower_ in g.qualities or not t.i < t.head.i <= tok.i:
+            break
+        words.insert(0, t)
+    if not any(w.pos_ == "NOUN" and w.dep_ == "compound" for w in words) or \
+            any(w.lower_ in g.not_subjects or w.lemma_ in g.not_subjects for w in words):
+        return []
+    return words
+
+
 def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
-    """Lower-case treaty names with a subject: "a treaty on a comprehensive strategic partnership"."""
+    """Lower-case treaty names with a subject: "a treaty on a comprehensive strategic partnership",
+    "the extradition treaty", "a free trade agreement"."""
     out = []
     index = SpanIndex(found)
+    heads = gazetteer().descriptive_heads
     for tok in doc:
+        if tok.lower_ in heads and tok.is_lower and (words := _subject_words(tok)):
+            start, end = words[0].idx, tok.idx + len(tok.text)
+            if not index.overlapping(start, end):
+                surface = doc[words[0].i:tok.i + 1].text
+                canonical = treaty_canonical(clean_display(surface), ())
+                # A name of this kind says what the treaty is about, not which one it is: resolution keeps
+                # it to its own document unless a fuller name there claims it.
+                out.append(Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical,
+                                   "treaty-descriptive", extra={"type": tok.lower_, "generic": True}))
+                continue
         if tok.lower_ not in {"treaty", "pact", "agreement", "accord", "convention"} or tok.text[0].isupper():
             continue
         for prep in tok.children:
@@ -665,6 +699,10 @@ def _spacy_mentions(doc) -> list[Mention]:
             stripped, _, had_title = _strip_titles(text, start)
             if had_title and stripped and stripped[0].isupper():
                 cls = "Person"
+        if cls == "Person" and _first_name_before(ent):
+            # "Therese" tagged as a nationality before "Kayikwamba Wagner": the tagger dropped a first name.
+            start = doc[ent.start - 1].idx
+            text = full[start:ent.start_char] + text
         if cls == "Person":
             # "Mario Rossi of Ruritania": the state after "of" is where he serves, not part of his name.
             text = re.sub(r"\s+(?:of|from)\s+.*$", "", text)
@@ -735,6 +773,23 @@ def _titled_people(text: str, doc) -> list[Mention]:
         out.append(Mention(start, start + len(name), name, "Person", normalize_key(display), display, "titled",
                            title=hit.group(0)[:hit.start("name") - hit.start()].strip().lower()))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _title_vocabulary() -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(w for t in g.titles for w in t.split()) | g.honorifics | _TITLE_WORDS
+
+
+def _first_name_before(ent) -> bool:
+    """A capitalised word the parse attaches to a person's name, that is no title, place or body."""
+    if ent.start == 0:
+        return False
+    t = ent.doc[ent.start - 1]
+    g = gazetteer()
+    return (t.pos_ == "PROPN" and t.dep_ == "compound" and ent.start <= t.head.i < ent.end and t.text.istitle()
+            and t.ent_type_ in {"", "NORP", "PERSON"} and t.lower_ not in _title_vocabulary()
+            and fold(t.text) not in g.states and fold(t.text) not in g.demonyms and fold(t.text) not in g.orgs)
 
 
 def _glued_names(text: str) -> bool:

@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ..namespaces import article_iri, entity_iri, fold
+from ..namespaces import article_iri, entity_iri, fold, scoped_entity_iri
 from .mentions import Mention, gazetteer, normalize_key
 
 
@@ -76,6 +76,7 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
             by_key[(cls, key)] = ent
         return ent
 
+    _generic_as_anaphors(mentions, text)
     named = [m for m in mentions if m.key and m.cls != "Article"]
     # Persons: full names first, so that surname-only mentions can find them.
     persons = sorted((m for m in named if m.cls == "Person"), key=lambda m: -len(m.key.split()))
@@ -92,6 +93,10 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
     treaties = sorted((m for m in named if m.cls == "Treaty"), key=lambda m: -len(m.key.split()))
     for m in treaties:
         target = by_key.get(("Treaty", m.key)) or _treaty_target(m, by_key)
+        if target is None and m.extra.get("generic") and not m.parties and scope:
+            # Full names come first, so a generic one left unclaimed is this document's own treaty.
+            target = Entity("Treaty", m.key, m.display, scoped_entity_iri("Treaty", m.key, scope))
+            by_key[("Treaty", m.key)] = target
         ent = target or get("Treaty", m.key, m.display)
         ent.parties.update(m.parties)
         add(m, ent)
@@ -154,6 +159,20 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
         if e.cls == "State" and e.display in g.historical:
             e.labels.add(e.display)
     return Resolution(entities, of, main)
+
+
+_INDEFINITE = re.compile(r"\b(?:an?|another|one)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
+
+
+def _generic_as_anaphors(mentions: list[Mention], text: str) -> None:
+    """"the arms pact" in a report that names the New START treaty is a treaty the report names, found like
+    "the treaty"; "a free trade agreement", and a generic name in a report that names none, is a treaty of
+    its own."""
+    if not any(m.cls == "Treaty" and m.key and not m.extra.get("generic") for m in mentions):
+        return
+    for m in mentions:
+        if m.extra.get("generic") and not m.parties and not _INDEFINITE.search(text, max(0, m.start - 40), m.start):
+            m.key, m.anaphor = None, True
 
 
 def _person_target(m: Mention, by_key) -> Entity | None:
