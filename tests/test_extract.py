@@ -430,3 +430,14 @@ def test_a_passive_agent_list_ends_where_another_clause_begins():
              "counterpart Abla Kpodar and was witnessed by Secretary of State Jane Orwell.")
     signers = {s for s, _ in facts(ex, "signed")}
     assert "Kofi Adansi" in signers and "Jane Orwell" not in signers
+
+
+def test_a_participle_invokes_for_the_subject_of_its_clause():
+    ex = run("Acting under Article 9 of the Keta Fisheries Accord, the Joint Reef Commission closed the lagoon.")
+    assert any(s == "Joint Reef Commission" and o.startswith("Article 9") for s, o in facts(ex, "invokes"))
+
+
+def test_a_quoted_invocation_posted_online_is_the_speaker_s():
+    ex = run("Ghana's foreign minister Kofi Adansi spoke in Accra about the Keta Fisheries Accord.\n\n"
+             "\u201cToday I invoked Article 12 of the accord,\u201d Adansi tweeted on Monday.")
+    assert any(s == "Kofi Adansi" and o.startswith("Article 12") for s, o in facts(ex, "invokes"))

@@ -6,9 +6,11 @@ from graph.nlp import load_nlp
 
 
 def test_lexicon_reads_every_frame_of_the_data_file():
-    raw = data.load("frames")["frames"]
+    raw = data.load("frames")
+    clause_frames = {k for k in raw["clause_frames"] if not k.startswith("_")}
     lex = lexicon()
-    assert set(lex.frames) == set(raw)
+    assert set(lex.frames) == set(raw["frames"]) | clause_frames
+    raw = raw["frames"]
     assert lex.frames["Ratification"].verbs == tuple(raw["Ratification"]["verbs"])
     assert lex.instrument_kinds["accession"] == "Accession"
 
@@ -23,6 +25,13 @@ def test_verbs_nouns_and_agent_nouns_trigger_their_frames():
     assert ("Ratification", "verb", "ratified") in _triggers("Peru ratified the Andes Water Pact.")
     assert ("Accession", "noun", "accession") in _triggers("Peru's accession to the Andes Water Pact was welcomed.")
     assert ("Signing", "agent_noun", "signatories") in _triggers("The signatories of the pact met in Lima.")
+
+
+def test_prepositions_of_several_words_trigger_with_their_extent():
+    nlp = load_nlp()
+    doc = nlp("Peru acted pursuant to Article 4 of the Andes Water Pact.")
+    [trig] = [t for t in FrameMatcher(nlp.vocab).match(doc[:]) if t.form == "prep"]
+    assert (trig.frame.event, doc[trig.token.i:trig.end].text) == ("Invocation", "pursuant to")
 
 
 def test_words_outside_the_lexicon_trigger_nothing():

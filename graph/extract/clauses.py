@@ -8,6 +8,7 @@ article introduces ("Article 4 provides that …"); the articles and treaties it
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .context import (
@@ -21,17 +22,28 @@ from .context import (
     inside_quote,
     objects,
     para_start,
-    subjects,
 )
+from .frames import Trigger, lexicon, noun_roles, verb_agents, verb_themes
 from .modality import implied_by, status_of
 from .resolve import Entity
 
 __all__ = ["apply_document", "apply_sentence", "quotes"]
 
 
-def apply_sentence(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+def apply_sentence(triggers: list[Trigger], sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     """The clause rules that read one sentence: invocations and article-to-article references."""
-    _invocations(sent, span, ctx, out)
+    for trig in triggers:
+        if trig.frame.event != "Invocation":
+            continue
+        if trig.form == "prep":
+            _under_article(trig, sent, ctx, out)
+        elif trig.form == "verb" and trig.token.pos_ == "VERB":
+            _invoking_verb(trig, sent, ctx, out)
+        elif trig.form == "noun":
+            agents, arts = noun_roles(trig.token, ctx, trig.frame)
+            for a in [x for x in arts if x.cls == "Article"]:
+                out.events.append(Event("Invocation", status_of(trig.token), sent, f"noun-{trig.token.lemma_}",
+                                        agents=agents, treaty=a))
     _article_references(sent, span, ctx, out)
 
 
@@ -42,48 +54,57 @@ def apply_document(ctx: Context, sents: list[Sentence], out: RelationResult) -> 
     _quote_invocations(ctx, sents, out, qs)
 
 
-_INVOKE_VERBS = {"invoke", "cite", "trigger", "activate", "rely", "apply", "use", "enact"}
+def _actors(verb, ctx: Context, frame) -> list[Entity]:
+    """Who acts: the verb's subject, else, for a participle ("…, invoking Article 4", "Acting under
+    Article 7, the Council …"), the subject of the clause it qualifies."""
+    agents = verb_agents(verb, ctx, frame)
+    if not agents and verb.dep_ == "advcl" and verb.head is not verb:
+        agents = verb_agents(verb.head, ctx, frame)
+    return agents
 
 
-def _invocations(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
-    for tok in span:
-        if tok.lemma_ in _INVOKE_VERBS and tok.pos_ == "VERB":
-            objs = objects(tok, ctx, {"Article", "Treaty"})
-            if not objs and any(c.dep_ == "dobj" and c.lemma_ in {"clause", "article", "provision"} and any(
-                    d.lower_ in {"the", "that", "this"} for d in c.children) for c in tok.children):
-                # "invoked the clause": the article the text was just speaking of.
-                objs = [a for a in [ctx.article_before(tok.idx)] if a is not None]
-            arts = [o for o in objs if o.cls == "Article"] or objs
-            if tok.lemma_ in {"apply", "use"}:
-                arts = [o for o in arts if o.cls == "Article"]
-            agents = subjects(tok, ctx)
-            for a in arts:
-                out.events.append(Event("Invocation", status_of(tok), sent, f"verb-{tok.lemma_}",
-                                        agents=agents, treaty=a))
-    # "X requested consultations under Article 4": an act done under an article relies on it.
-    for m in re.finditer(r"\b(?:under|pursuant\s+to|in\s+accordance\s+with|citing|invoking)\s+(?:the\s+)?"
-                         r"(?:(?:paragraph\s+\d+\s+of\s+)?(?:Article|Art\.)\s+\w+)", sent.text):
-        pos = sent.start + m.start()
-        tok = next((t for t in span if t.idx >= pos), None)
-        if tok is None or inside_quote(ctx.text, pos):
-            continue
-        arts = [ctx.res.entity(x) for x in ctx.starting(pos, sent.start + m.end() + 1) if x.cls == "Article"]
-        verb = tok.head
-        while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
-            verb = verb.head
-        agents = subjects(verb, ctx)
-        if not agents and verb.dep_ == "xcomp":
-            # "prompted Poland and Estonia to ask for consultations under Article 4": the object asks.
-            agents = ctx.ents_in_tokens([t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree],
-                                        ACTORS)
-        if not agents or any(e.cls == "Article" for e in agents):
-            continue
-        status = status_of(verb)
-        if implied_by(verb):
-            status = status_of(verb.head)  # "prompted X to ask": X did ask
-        for a in arts:
-            if a is not None:
-                out.events.append(Event("Invocation", status, sent, "under-article", agents=agents, treaty=a))
+def _invoking_verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> None:
+    tok, frame = trig.token, trig.frame
+    objs = verb_themes(tok, ctx, frame)
+    if not objs and any(c.dep_ == "dobj" and c.lemma_ in {"clause", "article", "provision"} and any(
+            d.lower_ in {"the", "that", "this"} for d in c.children) for c in tok.children):
+        # "invoked the clause": the article the text was just speaking of.
+        objs = [a for a in [ctx.article_before(tok.idx)] if a is not None]
+    arts = [o for o in objs if o.cls == "Article"] or objs
+    if tok.lemma_ in frame.article_only:
+        arts = [o for o in arts if o.cls == "Article"]
+    agents = _actors(tok, ctx, frame)
+    for a in arts:
+        out.events.append(Event("Invocation", status_of(tok), sent, f"verb-{tok.lemma_}", agents=agents, treaty=a))
+
+
+# What may stand between "under" and the article it names: "under paragraph 2 of Article 4", "under its Article 7".
+_BEFORE_ARTICLE = re.compile(r"\s*(?:the\s+|its\s+|their\s+)?(?:paragraph\s+\d+\s+of\s+)?$", re.I)
+
+
+def _under_article(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> None:
+    """"X requested consultations under Article 4": an act done under an article relies on it."""
+    tok = trig.token
+    end = ctx.doc[trig.end - 1].idx + len(ctx.doc[trig.end - 1].text)
+    if inside_quote(ctx.text, tok.idx):
+        return
+    nxt = next((m for m in ctx.starting(end, sent.end) if m.cls == "Article"), None)
+    if nxt is None or not _BEFORE_ARTICLE.match(ctx.text[end:nxt.start]):
+        return
+    art = ctx.res.entity(nxt)
+    verb = tok.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+        verb = verb.head
+    agents = _actors(verb, ctx, trig.frame)
+    if not agents and verb.dep_ == "xcomp":
+        # "prompted Poland and Estonia to ask for consultations under Article 4": the object asks.
+        agents = ctx.ents_in_tokens([t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree], ACTORS)
+    if not agents or art is None or any(e.cls == "Article" for e in agents):
+        return
+    status = status_of(verb)
+    if implied_by(verb):
+        status = status_of(verb.head)  # "prompted X to ask": X did ask
+    out.events.append(Event("Invocation", status, sent, "under-article", agents=agents, treaty=art))
 
 
 def _article_references(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
@@ -106,10 +127,15 @@ def _article_references(sent: Sentence, span, ctx: Context, out: RelationResult)
 
 
 _QUOTE_RE = re.compile(r"«(?P<a>[^«»]+)»|“(?P<b>[^“”]+)”|\"(?P<c>[^\"\n]+)\"")
-_SPEECH_VERB = re.compile(r"\b(?:said|says|stressed|noted|added|told|stated|declared|emphasi[sz]ed|warned|insisted|"
-                          r"wrote|explained|reiterated|remarked|argued|announced)\b", re.I)
-_PRONOUN_SAID = re.compile(r"^[\s,.]*(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|stressed|noted|added|told|stated|"
-                           r"declared|emphasi[sz]ed|warned|insisted|wrote|explained|reiterated|remarked)\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _speech() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Speech verbs of the lexicon: after a quote ("», said X"), after "he"/"she", and before a quote."""
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon().speech_verbs, key=len, reverse=True))
+    return (re.compile(rf"\b(?:{verbs})\b", re.I),
+            re.compile(rf"^[\s,.]*(?:he|she)\s+(?:\w+ly\s+)?(?:{verbs})\b", re.I),
+            re.compile(rf"(?:{verbs}|told\s+\w+)(?:\s+that)?\s*[:,]?\s*$", re.I))
 
 
 def quotes(ctx: Context) -> list[tuple[int, int, Entity | None]]:
@@ -118,16 +144,17 @@ def quotes(ctx: Context) -> list[tuple[int, int, Entity | None]]:
     The speaker is named right after the quote («…», he stressed / said the minister / X said) or
     right before it (X said: «…»); "he"/"she" is the person named last before the quote.
     """
+    speech_verb, pronoun_said, said_before = _speech()
     out = []
     for m in _QUOTE_RE.finditer(ctx.text):
         group = next(g for g in ("a", "b", "c") if m.group(g) is not None)
         qs, qe = m.start(group), m.end(group)
         speaker = None
         after = ctx.text[m.end():m.end() + 160]
-        if _PRONOUN_SAID.match(after):
+        if pronoun_said.match(after):
             speaker = ctx.person_before(m.start())
         else:
-            v = _SPEECH_VERB.search(after.split(".")[0].split("«")[0])
+            v = speech_verb.search(after.split(".")[0].split("«")[0])
             if v:
                 # "», said Foreign Minister X" or "», X said": the speaker is on either side of the verb.
                 window = (m.end(), m.end() + v.start()) if v.start() > 3 else (m.end() + v.end(),
@@ -136,8 +163,7 @@ def quotes(ctx: Context) -> list[tuple[int, int, Entity | None]]:
         if speaker is None:
             line_start = ctx.text.rfind("\n", 0, m.start()) + 1
             before = ctx.text[max(line_start, m.start() - 200):m.start()]
-            tail = re.search(r"(?:said|stressed|noted|added|stated|declared|emphasi[sz]ed|warned|insisted|wrote|"
-                             r"reiterated|told\s+\w+)(?:\s+that)?\s*[:,]?\s*$", before[-60:], re.I)
+            tail = said_before.search(before[-60:])
             if tail:
                 end = m.start() - (len(before[-60:]) - tail.start())
                 start = max(line_start, ctx.text.rfind(".", 0, end) + 1, m.start() - 200)

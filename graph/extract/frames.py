@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .. import data
 from .context import Context, Entity, state_entity, subjects
 
-FORMS = ("verb", "noun", "agent_noun")
+FORMS = ("verb", "noun", "agent_noun", "prep")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Frame:
     place_preps: frozenset[str]
     named_theme_only: frozenset[str]
     instrument: bool = False
+    article_only: frozenset[str] = frozenset()
+    preps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Lexicon:
     behalf_nouns: frozenset[str]
     list_introducers: frozenset[str]
     group_nouns: frozenset[str]
+    speech_verbs: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,15 +58,17 @@ def lexicon() -> Lexicon:
     """The frame lexicon, read once."""
     raw = data.load("frames")
     frames = {}
-    for event, f in raw["frames"].items():
+    specs = {**raw["frames"], **{k: v for k, v in raw["clause_frames"].items() if not k.startswith("_")}}
+    for event, f in specs.items():
         frames[event] = Frame(
             event=event, verbs=tuple(f["verbs"]), nouns=tuple(f["nouns"]), agent_nouns=tuple(f["agent_nouns"]),
             agents=frozenset(f["agents"]), themes=frozenset(f["themes"]), theme_preps=frozenset(f["theme_preps"]),
             co_agent_preps=frozenset(f["co_agent_preps"]), noun_agent_preps=frozenset(f["noun_agent_preps"]),
             noun_theme_preps=frozenset(f["noun_theme_preps"]), place_preps=frozenset(f["place_preps"]),
-            named_theme_only=frozenset(f["named_theme_only"]), instrument=bool(f.get("instrument")))
+            named_theme_only=frozenset(f["named_theme_only"]), instrument=bool(f.get("instrument")),
+            article_only=frozenset(f.get("article_only", ())), preps=tuple(f.get("preps", ())))
     return Lexicon(
-        frames=frames, instrument_nouns=frozenset(raw["instruments"]["nouns"]),
+        frames=frames, speech_verbs=tuple(raw["speech_verbs"]), instrument_nouns=frozenset(raw["instruments"]["nouns"]),
         instrument_kinds=dict(raw["instruments"]["kinds"]), ratification_laws=frozenset(raw["ratification_laws"]),
         acting_for=frozenset(raw["acting_for"]), acting_for_verbs=frozenset(raw["acting_for_verbs"]),
         behalf_nouns=frozenset(raw["behalf_nouns"]), list_introducers=frozenset(raw["list_introducers"]),
@@ -72,11 +77,12 @@ def lexicon() -> Lexicon:
 
 @dataclass(frozen=True)
 class Trigger:
-    """A word that evokes a frame, and in which form (verb, nominalisation or agent noun)."""
+    """A word that evokes a frame, and in which form (verb, nominalisation, agent noun or preposition)."""
 
     frame: Frame
     token: object
     form: str
+    end: int = 0  # index after the trigger's last token (a preposition may take several)
 
 
 class FrameMatcher:
@@ -103,14 +109,18 @@ class FrameMatcher:
                     self.matcher.add(key, [[{**first, "LEMMA": {"IN": list(words)}}],
                                            [{**first, "LOWER": {"IN": [_plural(w) for w in words]}}]])
                 self.keys[vocab.strings[key]] = (frame, form)
+            if frame.preps:
+                key = f"{frame.event}:prep"
+                self.matcher.add(key, [[{"LOWER": w} for w in p.split()] for p in frame.preps])
+                self.keys[vocab.strings[key]] = (frame, "prep")
 
     def match(self, span) -> list[Trigger]:
         """Triggers in a sentence, in text order, one per token (the longest reading wins)."""
         found: dict[int, Trigger] = {}
-        for key, start, _end in self.matcher(span):
+        for key, start, end in self.matcher(span):
             frame, form = self.keys[key]
             tok = span[start]
-            found.setdefault(tok.i, Trigger(frame, tok, form))
+            found.setdefault(tok.i, Trigger(frame, tok, form, span[end - 1].i + 1))
         return [found[i] for i in sorted(found)]
 
 

@@ -168,7 +168,7 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
         lifecycle.apply(lifecycle.match(triggers), sent, span, ctx, out)
         _entry_into_force(sent, span, prev, ctx, out)
         _replaces(sent, span, ctx, out)
-        clauses.apply_sentence(sent, span, ctx, out)
+        clauses.apply_sentence(triggers, sent, span, ctx, out)
         _parties(sent, span, ctx, out)
         _follow_ups(sent, span, prev, ctx, out)
         prev = sent
