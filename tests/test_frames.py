@@ -7,9 +7,10 @@ from graph.nlp import load_nlp
 
 def test_lexicon_reads_every_frame_of_the_data_file():
     raw = data.load("frames")
-    clause_frames = {k for k in raw["clause_frames"] if not k.startswith("_")}
+    more = {k for group in ("clause_frames", "role_frames") for k in raw[group] if not k.startswith("_")}
     lex = lexicon()
-    assert set(lex.frames) == set(raw["frames"]) | clause_frames
+    assert set(lex.frames) == set(raw["frames"]) | more
+    assert lex.frames["Visit"].reach("arrive") == tuple(raw["role_frames"]["Visit"]["verbs"]["arrive"])
     raw = raw["frames"]
     assert lex.frames["Ratification"].verbs == tuple(raw["Ratification"]["verbs"])
     assert lex.instrument_kinds["accession"] == "Accession"
@@ -32,6 +33,11 @@ def test_prepositions_of_several_words_trigger_with_their_extent():
     doc = nlp("Peru acted pursuant to Article 4 of the Andes Water Pact.")
     [trig] = [t for t in FrameMatcher(nlp.vocab).match(doc[:]) if t.form == "prep"]
     assert (trig.frame.event, doc[trig.token.i:trig.end].text) == ("Invocation", "pursuant to")
+
+
+def test_visits_and_meetings_are_frames_too():
+    assert ("Visit", "noun", "visit") in _triggers("Her visit to Lima ended on Monday.")
+    assert ("Meeting", "noun", "talks") in _triggers("The talks with the envoy ended on Monday.")
 
 
 def test_words_outside_the_lexicon_trigger_nothing():

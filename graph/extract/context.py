@@ -353,11 +353,17 @@ def _qualifies_person(t, person_tokens: set[int]) -> bool:
     return False
 
 
+_WHERE_PREPS = {"to", "in", "at", "on", "against", "over", "about", "after", "before", "during", "since"}
+
+
 def _describes(a) -> bool:
-    """A clause or apposition that describes the subject rather than naming more of it: "X, who …",
-    "X, Russia's foreign minister" — but not the members listed in "the bloc (A, B and C)"."""
+    """A clause, apposition or circumstance that describes the subject rather than naming more of it:
+    "X, who …", "X, Russia's foreign minister", "the envoy to Y" — but not the members listed in
+    "the bloc (A, B and C)"."""
     if a.dep_ in {"relcl", "acl"}:
         return True
+    if a.dep_ == "prep" and a.lower_ in _WHERE_PREPS and a.head.pos_ in {"NOUN", "PROPN"}:
+        return True  # "the ambassador to Austria": where he serves, not who acts
     return a.dep_ == "appos" and (a.pos_ != "PROPN" or any(c.dep_ in {"det", "poss"} for c in a.children))
 
 

@@ -37,6 +37,13 @@ class Frame:
     instrument: bool = False
     article_only: frozenset[str] = frozenset()
     preps: tuple[str, ...] = ()
+    verb_reach: tuple[tuple[str, tuple[str, ...]], ...] = ()  # role frames: how each verb names where it goes
+    noun_place_preps: frozenset[str] = frozenset()
+    support_verbs: frozenset[str] = frozenset()
+    object_required: frozenset[str] = frozenset()
+
+    def reach(self, verb: str) -> tuple[str, ...]:
+        return dict(self.verb_reach).get(verb, ())
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,18 @@ def lexicon() -> Lexicon:
             noun_theme_preps=frozenset(f["noun_theme_preps"]), place_preps=frozenset(f["place_preps"]),
             named_theme_only=frozenset(f["named_theme_only"]), instrument=bool(f.get("instrument")),
             article_only=frozenset(f.get("article_only", ())), preps=tuple(f.get("preps", ())))
+    for event, f in raw["role_frames"].items():
+        if event.startswith("_"):
+            continue
+        frames[event] = Frame(
+            event=event, verbs=tuple(f["verbs"]), nouns=tuple(f["nouns"]), agent_nouns=(), agents=frozenset({"Person"}),
+            themes=frozenset(), theme_preps=frozenset(), co_agent_preps=frozenset(),
+            noun_agent_preps=frozenset(f.get("noun_agent_preps", ())), noun_theme_preps=frozenset(),
+            place_preps=frozenset(), named_theme_only=frozenset(),
+            verb_reach=tuple((v, tuple(r)) for v, r in f["verbs"].items()),
+            noun_place_preps=frozenset(f.get("noun_place_preps", ())),
+            support_verbs=frozenset(f.get("support_verbs", ())),
+            object_required=frozenset(f.get("object_required", ())))
     return Lexicon(
         frames=frames, speech_verbs=tuple(raw["speech_verbs"]), instrument_nouns=frozenset(raw["instruments"]["nouns"]),
         instrument_kinds=dict(raw["instruments"]["kinds"]), ratification_laws=frozenset(raw["ratification_laws"]),

@@ -134,10 +134,11 @@ def _parties(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
         # "A, B and C": a comma before another capitalised name continues the list.
         seg = re.match(r"(?:[^,;.()«»]|,\s*(?=(?:and\s+)?(?:the\s+)?[A-Z]))*", ctx.text[start:sent.end]).group(0)
         seg = re.split(r"\s+(?:is|was|were|are|has|have|marks|will|would|that|which|in|on)\s", seg)[0]
-        states = ctx.ents_in_span(start, start + len(seg), {"State"})
+        # "the FTA between the Gulf council and Pakistan": a bloc may be the other party; the states are parties.
+        sides = ctx.ents_in_span(start, start + len(seg), {"State", "Organization"})
         treaty = ctx.res.entity(tm)
-        if len(states) >= 2 and treaty is not None:
-            for s in states:
+        if len(sides) >= 2 and treaty is not None:
+            for s in [e for e in sides if e.cls == "State"]:
                 out.facts.append(Fact(s, "partyTo", sent, "treaty-between", o=treaty))
     for m in re.finditer(r"\b(?:is|are|was|were|became|become|becomes|remains?)\s+(?:a\s+|the\s+)?(?:state\s+)?"
                          r"part(?:y|ies)\s+to\b", sent.text):
@@ -163,8 +164,8 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
     sents = sentences(doc)
     prev = None
     for sent, span in sents:
-        roles.apply_sentence(sent, span, ctx, out)
         triggers = frames.matcher_for(doc.vocab).match(span)
+        roles.apply_sentence(triggers, sent, span, ctx, out)
         lifecycle.apply(lifecycle.match(triggers), sent, span, ctx, out)
         _entry_into_force(sent, span, prev, ctx, out)
         _replaces(sent, span, ctx, out)

@@ -22,6 +22,7 @@ from .context import (
     subjects,
     titles_alternation,
 )
+from .frames import Trigger
 from .mentions import gazetteer
 from .modality import cues, status_of
 from .resolve import Entity
@@ -29,11 +30,14 @@ from .resolve import Entity
 __all__ = ["apply_document", "apply_sentence"]
 
 
-def apply_sentence(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
-    """The role rules that read one sentence: affiliations, visits and meetings."""
+def apply_sentence(triggers: list[Trigger], sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+    """The role rules that read one sentence: affiliations, and the visits and meetings its triggers evoke."""
     _affiliations(sent, span, ctx, out)
-    _visits(sent, span, ctx, out)
-    _meetings(sent, span, ctx, out)
+    for trig in triggers:
+        if trig.frame.event == "Visit":
+            _visit(trig, sent, ctx, out)
+        elif trig.frame.event == "Meeting":
+            _meeting(trig, sent, ctx, out)
 
 
 def apply_document(ctx: Context, out: RelationResult) -> None:
@@ -43,7 +47,7 @@ def apply_document(ctx: Context, out: RelationResult) -> None:
 
 def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
     g = gazetteer()
-    has_title, title_of_before, apposition = _affiliation_patterns()
+    has_title, title_of_before, apposition, poss_title_before = _affiliation_patterns()
     title_words = _title_words()
     persons = [m for m in ctx.starting(sent.start, sent.end) if ctx.res.entity(m) is not None
                and ctx.res.entity(m).cls == "Person"]
@@ -88,6 +92,11 @@ def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> No
             base = m.start - len(pre) + pre_app.start("x")
             for e in ctx.ents_in_span(base, base + len(pre_app.group("x")), {"State", "Organization"}):
                 out.facts.append(Fact(person, "affiliatedWith", sent, "title-apposition-before", o=e))
+        poss = poss_title_before.search(pre)
+        if poss:
+            base = m.start - len(pre) + poss.start("x")
+            for e in ctx.ents_in_span(base, base + len(poss.group("x")), {"State", "Organization"}):
+                out.facts.append(Fact(person, "affiliatedWith", sent, "possessive-title-before", o=e))
         # 2. Apposition after the name: "X, general secretary of the CPC and chairman of …".
         post = ctx.text[m.end:sent.end]
         app = apposition.match(post)
@@ -126,7 +135,7 @@ def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> No
 
 
 @functools.lru_cache(maxsize=1)
-def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     titles = titles_alternation()
     has_title = re.compile(rf"\b(?:{titles})\b", re.I)
     # "the leader of the PLO, Chairman X"
@@ -135,7 +144,10 @@ def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     # "X, general secretary of the CPC and chairman of the CMC"
     apposition = re.compile(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
                             rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles})\b[^;:«“,]*)", re.I)
-    return has_title, title_of_before, apposition
+    # "Ruritania's Ambassador to Austria, X": the possessor is whom X serves; "to Austria" is where.
+    poss_title_before = re.compile(rf"(?P<x>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}})['’]s\s+(?:[\w-]+\s+){{0,2}}?"
+                                   rf"(?:{titles})\b(?:\s+(?:to|in|at)\s+[^,;]{{2,40}})?,\s*$", re.I)
+    return has_title, title_of_before, apposition, poss_title_before
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,97 +157,88 @@ def _title_words() -> frozenset[str]:
                                                                  "outgoing", "presidential", "de", "facto"}
 
 
-_VISIT_VERBS = {"visit": ("dobj",), "arrive": ("in", "at"), "travel": ("to",), "fly": ("to",), "go": ("to",),
-                "tour": ("dobj",), "land": ("in", "at")}
-
-
-def _visits(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+def _visit(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> None:
     places = {"State", "Place"}
-    for tok in span:
-        dests: list[Entity] = []
-        agents: list[Entity] = []
-        if tok.pos_ == "VERB" and tok.lemma_ in _VISIT_VERBS:
-            preps = _VISIT_VERBS[tok.lemma_]
-            heads = [c for c in tok.children if c.dep_ == "dobj" and "dobj" in preps]
-            heads += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
-                      for cc in [c, *c.conjuncts] for p in cc.children if p.dep_ == "pobj"]
-            # "flew to Cairo and then on to Jerusalem": a conjoined "on to" names another stop.
-            heads += [p for c in tok.children if c.dep_ in {"conj", "advmod", "prep"} for pp in c.subtree
-                      if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head is not tok for p in pp.children
-                      if p.dep_ == "pobj" and "to" in preps]
-            dests = []
-            for h in heads:
-                # "visited the X Republic in Y's Far East": the place visited (the head, its conjuncts and
-                # the first place named), not every place its description mentions.
-                sub = ctx.ents_in_tokens(list(h.subtree), places)
-                dests += ctx.ents_in_tokens([h] + list(h.conjuncts), places) + sub[:1]
-            agents = subjects(tok, ctx, {"Person"})
-            status = status_of(tok)
-        elif tok.lemma_ == "visit" and tok.pos_ == "NOUN":
-            toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"to", "in"} for t in c.subtree]
-            toks += [t for c in tok.children if c.dep_ == "compound" for t in c.subtree]
-            dests = ctx.ents_in_tokens(toks, places)
-            agents = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree],
-                                        {"Person"})
-            agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ in {"by", "of"}
-                                          for t in c.subtree], {"Person"})
-            if not agents and tok.head.lemma_ in {"pay", "make", "conduct", "begin", "start", "end"}:
-                agents = subjects(tok.head, ctx, {"Person"})
-            status = "planned" if any(c.lower_ in {"planned", "upcoming", "expected", "proposed", "future",
-                                                    "possible"} for c in tok.children) else "asserted"
-            if tok.head.lemma_ in cues().planned | {"invite", "ahead"} or status_of(tok.head) != "asserted" \
-                    and tok.head.lemma_ in {"pay", "make"}:
-                status = status_of(tok.head) if tok.head.lemma_ in {"pay", "make"} else "planned"
-        else:
-            continue
-        if not dests or not agents:
-            continue
-        date_ = ctx.date_near(sent, tok.idx)
-        out.events.append(Event("Visit", status, sent, f"visit-{tok.pos_.lower()}", agents=agents,
-                                others=dests, date=date_))
+    tok, frame = trig.token, trig.frame
+    if trig.form == "verb":
+        if tok.pos_ != "VERB":
+            return
+        reach = frame.reach(tok.lemma_)
+        heads = [c for c in tok.children if c.dep_ == "dobj" and "dobj" in reach]
+        heads += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in reach
+                  for cc in [c, *c.conjuncts] for p in cc.children if p.dep_ == "pobj"]
+        # "flew to Cairo and then on to Jerusalem": a conjoined "on to" names another stop.
+        heads += [p for c in tok.children if c.dep_ in {"conj", "advmod", "prep"} for pp in c.subtree
+                  if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head is not tok for p in pp.children
+                  if p.dep_ == "pobj" and "to" in reach]
+        dests = []
+        for h in heads:
+            # "visited the X Republic in Y's Far East": the place visited (the head, its conjuncts and
+            # the first place named), not every place its description mentions.
+            sub = ctx.ents_in_tokens(list(h.subtree), places)
+            dests += ctx.ents_in_tokens([h] + list(h.conjuncts), places) + sub[:1]
+        agents = subjects(tok, ctx, {"Person"})
+        status = status_of(tok)
+    else:
+        toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in frame.noun_place_preps for t in c.subtree]
+        toks += [t for c in tok.children if c.dep_ == "compound" for t in c.subtree]
+        dests = ctx.ents_in_tokens(toks, places)
+        agents = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], {"Person"})
+        agents += ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "prep" and c.lower_ in frame.noun_agent_preps
+                                      for t in c.subtree], {"Person"})
+        if not agents and tok.head.lemma_ in frame.support_verbs:
+            agents = subjects(tok.head, ctx, {"Person"})
+        # "the planned visit", "ahead of a visit", "paid a visit" as the verb's modality says.
+        status = status_of(tok)
+        if tok.head.lemma_ in cues().planned | {"invite", "ahead"}:
+            status = "planned"
+        elif tok.head.lemma_ in frame.support_verbs and status == "asserted":
+            status = status_of(tok.head)
+    if not dests or not agents:
+        return
+    out.events.append(Event("Visit", status, sent, f"visit-{tok.pos_.lower()}", agents=agents, others=dests,
+                            date=ctx.date_near(sent, tok.idx)))
 
 
-_MEET_NOUNS = {"meeting", "talk", "talks", "summit", "audience", "conversation", "call", "negotiation"}
-
-
-def _meetings(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
+def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> None:
     persons = {"Person"}
-    for tok in span:
-        a: list[Entity] = []
-        b: list[Entity] = []
-        if tok.pos_ == "VERB" and tok.lemma_ in {"meet", "receive", "host"}:
-            a = subjects(tok, ctx, persons)
-            b = ctx.ents_in_tokens([t for c in tok.children if c.dep_ in {"dobj"} for t in c.subtree]
-                                   + [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"
-                                      for t in c.subtree], persons)
-            if tok.lemma_ in {"receive", "host"} and not b:
-                continue
-            status = status_of(tok)
-        elif tok.lower_ in _MEET_NOUNS or (tok.lemma_ in _MEET_NOUNS and tok.pos_ == "NOUN"):
-            withs = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree]
-            betw = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "between" for t in c.subtree]
-            if betw:
-                ents = ctx.ents_in_tokens(betw, persons)
-                a, b = ents[:1], ents[1:]
-            elif withs:
-                b = ctx.ents_in_tokens(withs, persons)
-                a = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], persons)
-                head = tok.head
-                while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
-                    head = head.head
-                if not a and head.pos_ in {"VERB", "AUX"}:
-                    a = subjects(head, ctx, persons)
-            else:
-                continue
-            status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
+    tok, frame = trig.token, trig.frame
+    a: list[Entity] = []
+    b: list[Entity] = []
+    if trig.form == "verb":
+        if tok.pos_ != "VERB":
+            return
+        reach = frame.reach(tok.lemma_)
+        a = subjects(tok, ctx, persons)
+        b = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "dobj" and "dobj" in reach for t in c.subtree]
+                               + [t for c in tok.children if c.dep_ == "prep" and c.lower_ in reach
+                                  for t in c.subtree], persons)
+        if tok.lemma_ in frame.object_required and not b:
+            return
+        status = status_of(tok)
+    else:
+        withs = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree]
+        betw = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "between" for t in c.subtree]
+        if betw:
+            ents = ctx.ents_in_tokens(betw, persons)
+            a, b = ents[:1], ents[1:]
+        elif withs:
+            b = ctx.ents_in_tokens(withs, persons)
+            a = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], persons)
+            head = tok.head
+            while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+                head = head.head
+            if not a and head.pos_ in {"VERB", "AUX"}:
+                a = subjects(head, ctx, persons)
         else:
-            continue
-        if not b and len(a) >= 2:
-            a, b = a[:1], a[1:]
-        pairs = [(x, y) for x in a for y in b if x.iri != y.iri]
-        if pairs:
-            out.events.append(Event("Meeting", status, sent, f"meet-{tok.lemma_}", agents=[p[0] for p in pairs],
-                                    others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
+            return
+        status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
+    if not b and len(a) >= 2:
+        a, b = a[:1], a[1:]
+    pairs = [(x, y) for x in a for y in b if x.iri != y.iri]
+    if pairs:
+        out.events.append(Event("Meeting", status, sent, f"meet-{tok.lemma_}", agents=[p[0] for p in pairs],
+                                others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
 
 
 _BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b(?:the|and|by|with|under|former|then)\s+)"
