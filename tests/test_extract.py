@@ -441,3 +441,16 @@ def test_a_quoted_invocation_posted_online_is_the_speaker_s():
     ex = run("Ghana's foreign minister Kofi Adansi spoke in Accra about the Keta Fisheries Accord.\n\n"
              "\u201cToday I invoked Article 12 of the accord,\u201d Adansi tweeted on Monday.")
     assert any(s == "Kofi Adansi" and o.startswith("Article 12") for s, o in facts(ex, "invokes"))
+
+
+def test_a_treaty_between_a_bloc_and_a_state_makes_the_state_a_party():
+    ex = run("The Keta Fisheries Accord between the African Union and Ghana was published on Monday.")
+    assert ("Ghana", "Keta Fisheries Accord") in facts(ex, "partyTo")
+
+
+def test_an_ambassador_serves_the_possessor_not_the_host():
+    ex = run("Ghana's Ambassador to Austria, Kofi Adansi, presented the instrument of accession to the Keta "
+             "Fisheries Accord.")
+    assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
+    assert ("Kofi Adansi", "Austria") not in facts(ex, "affiliatedWith")
+    assert not any(s == "Austria" for s, _ in facts(ex, "acceded"))
