@@ -454,3 +454,9 @@ def test_an_ambassador_serves_the_possessor_not_the_host():
     assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
     assert ("Kofi Adansi", "Austria") not in facts(ex, "affiliatedWith")
     assert not any(s == "Austria" for s, _ in facts(ex, "acceded"))
+
+
+def test_bringing_it_into_force_the_same_day_dates_entry_into_force():
+    ex = run("Ghana and Togo signed the Keta Fisheries Accord in 2015. The two countries exchanged the instruments "
+             "of ratification for the Accord on Feb 10, 2017, bringing it into force on the same day.")
+    assert ("Keta Fisheries Accord", "2017-02-10") in facts(ex, "entryIntoForceDate")

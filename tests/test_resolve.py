@@ -53,3 +53,9 @@ def test_an_indefinite_generic_name_is_a_new_treaty():
     ex = run("Ghana ratified the Treaty of Keta on Reef Fisheries in May. In June it signed a border demarcation "
              "agreement with Togo.")
     assert len(entities(ex, "Treaty")) == 2
+
+
+def test_a_description_joins_the_proper_name_the_report_gives_later():
+    ex = run("Ghana and Togo signed a treaty on reef fisheries management.\n\nThe Treaty on Reef Fisheries "
+             "Management enters into force in May.")
+    assert len(entities(ex, "Treaty")) == 1

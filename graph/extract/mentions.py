@@ -452,15 +452,13 @@ def _descriptive_treaties(doc, found: list[Mention]) -> list[Mention]:
             mods = [c for c in pobj.lefts if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN"}]
             if not mods or not all(t.is_lower for t in [pobj, *mods]):
                 continue  # "a treaty on strategic partnership" is descriptive; "on the White House lawn" is not
-            first = min([tok] + [c for c in tok.lefts if c.dep_ in {"det", "poss"}], key=lambda t: t.i)
-            start, end = first.idx, pobj.idx + len(pobj.text)
+            start, end = tok.idx, pobj.idx + len(pobj.text)
             if index.overlapping(start, end):
                 continue
-            surface = doc[first.i:pobj.i + 1].text
-            display = clean_display(surface)
-            canonical = treaty_canonical(display, ())
+            surface = doc[tok.i:pobj.i + 1].text
+            canonical = treaty_canonical(clean_display(surface), ())
             out.append(Mention(start, end, surface, "Treaty", normalize_key(canonical), canonical,
-                               "treaty-descriptive", extra={"type": tok.lower_}))
+                               "treaty-descriptive", extra={"type": tok.lower_, "generic": True}))
     return out
 
 

@@ -35,7 +35,7 @@ __all__ = ["Clause", "Event", "Fact", "RelationResult", "Sentence", "extract_rel
 # --------------------------------------------------------------------------- rules
 
 _FORCE_RE = re.compile(r"\b(?:enter(?:s|ed|ing)?|c[oa]me?s?|coming|t[oa]oke?s?|taking|went|go(?:es)?|"
-                       r"put)\s+(?:in)?to\s+(?:force|effect)|\btook\s+effect|\btakes?\s+effect|"
+                       r"put)\s+(?:in)?to\s+(?:force|effect)|\b(?:bring(?:s|ing)?|brought)\s+(?:it|them)\s+into\s+force|\btook\s+effect|\btakes?\s+effect|"
                        r"\bbec(?:a|o)me\s+effective|\bin\s+force\s+(?:since|from)", re.I)
 _THAT_DAY = re.compile(r"\b(?:from\s+)?(?:that|the\s+same)\s+day\b", re.I)
 
@@ -53,7 +53,8 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: Context,
                                    for t in c.subtree], {"Treaty"})
     if not treaties:
         treaties = [e for e in ctx.ents_in_span(sent.start, sent.end, {"Treaty"})][:1]
-    if not treaties and any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "it" for c in verb.children):
+    # "it came into force", "bringing it into force": the treaty last named.
+    if not treaties and any(c.dep_ in {"nsubj", "nsubjpass", "dobj"} and c.lower_ == "it" for c in verb.children):
         treaties = ctx.treaties_before(verb.idx)
     if not treaties:
         return
@@ -61,8 +62,10 @@ def _entry_into_force(sent: Sentence, span, prev: Sentence | None, ctx: Context,
     if re.match(r"\s*for\s+(?:the\s+|that\s+|this\s+)?(?:country|state|party|[A-Z])", sent.text[m.end():]):
         status = "planned" if status == "planned" else "partial"  # in force for one party only
     when = ctx.date_near(sent, anchor)
-    if _THAT_DAY.search(sent.text) and prev is not None:
-        dates = find_dates(prev.text, ctx.published)
+    if _THAT_DAY.search(sent.text):
+        # "exchanged the instruments on 10 May, bringing it into force the same day": the date named before.
+        earlier = [d for d in find_dates(sent.text, ctx.published) if sent.start + d[0] < anchor]
+        dates = earlier or (find_dates(prev.text, ctx.published) if prev is not None else [])
         when = dates[-1][2] if dates else when
     for treaty in treaties:
         out.events.append(Event("EntryIntoForce", status, sent, "entry-into-force", treaty=treaty, date=when))

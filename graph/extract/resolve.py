@@ -90,7 +90,10 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
     for m in orgs:
         target = by_key.get(("Organization", m.key)) or _org_target(m, by_key)
         add(m, target or get("Organization", m.key, m.display))
-    treaties = sorted((m for m in named if m.cls == "Treaty"), key=lambda m: -len(m.key.split()))
+    # Proper names before generic ones, so that "a treaty on strategic partnership" joins the Strategic
+    # Partnership Treaty the same report names.
+    treaties = sorted((m for m in named if m.cls == "Treaty"),
+                      key=lambda m: (bool(m.extra.get("generic")), -len(m.key.split())))
     for m in treaties:
         target = by_key.get(("Treaty", m.key)) or _treaty_target(m, by_key)
         if target is None and m.extra.get("generic") and not m.parties and scope:
