@@ -460,3 +460,20 @@ def test_bringing_it_into_force_the_same_day_dates_entry_into_force():
     ex = run("Ghana and Togo signed the Keta Fisheries Accord in 2015. The two countries exchanged the instruments "
              "of ratification for the Accord on Feb 10, 2017, bringing it into force on the same day.")
     assert ("Keta Fisheries Accord", "2017-02-10") in facts(ex, "entryIntoForceDate")
+
+
+def test_a_counterpart_serves_the_state_of_its_demonym():
+    ex = run("The Keta Fisheries Accord was signed by Foreign Minister Kofi Adansi and his Togolese counterpart "
+             "Abla Kpodar.")
+    assert ("Abla Kpodar", "Togo") in facts(ex, "affiliatedWith")
+
+
+def test_and_after_a_name_starts_another_person_s_description():
+    ex = run("Officials spoke after a meeting between the Ghana Prime Minister Kofi Adansi, and his Togolese "
+             "counterpart, Abla Kpodar, on Monday.")
+    assert ("Kofi Adansi", "Togo") not in facts(ex, "affiliatedWith")
+
+
+def test_speaking_on_behalf_of_a_state_ties_the_speaker_to_it():
+    ex = run("Ambassador Efua Mensah delivered remarks on behalf of Ghana at the ceremony.")
+    assert ("Efua Mensah", "Ghana") in facts(ex, "affiliatedWith")

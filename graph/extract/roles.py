@@ -22,7 +22,7 @@ from .context import (
     subjects,
     titles_alternation,
 )
-from .frames import Trigger
+from .frames import Trigger, behalf_of
 from .mentions import gazetteer
 from .modality import cues, status_of
 from .resolve import Entity
@@ -116,6 +116,12 @@ def _affiliations(sent: Sentence, span, ctx: Context, out: RelationResult) -> No
                 if state and state_entity(ctx, state):
                     out.facts.append(Fact(person, "affiliatedWith", sent, "apposition-demonym",
                                           o=state_entity(ctx, state)))
+        # 5. "X delivered remarks on behalf of Ruritania": whom X speaks or acts for.
+        if first is not None and first.root.dep_ in {"nsubj", "nsubjpass"}:
+            verb = first.root.head
+            for e in {b.iri: b for h in [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+                      for b in behalf_of(h, ctx)}.values():
+                out.facts.append(Fact(person, "affiliatedWith", sent, "on-behalf-of", o=e))
         # 4. "the al-Qaeda network led by X", "a delegation headed by X": the body X leads.
         led = re.search(r"\b(?:led|headed|chaired|run|founded)\s+by\s+(?:[\w.'’-]+\s+){0,4}$",
                         ctx.text[max(sent.start, m.start - 60):m.start])
@@ -142,7 +148,9 @@ def _affiliation_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Patt
     title_of_before = re.compile(rf"\b(?:{titles})\s+(?:of|for)\s+(?P<x>[^,;]{{2,80}}),\s*(?:[A-Z][a-z]+\s+)?$",
                                  re.I)
     # "X, general secretary of the CPC and chairman of the CMC"
-    apposition = re.compile(rf"\s*,\s*(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
+    # (", and his counterpart Y" starts another person's description, not X's.)
+    apposition = re.compile(rf"\s*,\s*(?!(?:and|or|but|while|whose)\b)"
+                            rf"(?P<a>(?:the\s+|a\s+|then\s+|former\s+|acting\s+|deputy\s+)*"
                             rf"(?:[\w.'’-]+\s+){{0,3}}?(?:{titles})\b[^;:«“,]*)", re.I)
     # "Ruritania's Ambassador to Austria, X": the possessor is whom X serves; "to Austria" is where.
     poss_title_before = re.compile(rf"(?P<x>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}})['’]s\s+(?:[\w-]+\s+){{0,2}}?"
