@@ -114,3 +114,7 @@ def test_a_first_name_the_tagger_dropped_is_kept():
     people = named("The accord was signed by his Togolese counterpart Therese Abla Kpodar and was witnessed by "
                    "the envoy.", "Person")
     assert "Therese Abla Kpodar" in people
+
+
+def test_a_state_s_capital_by_demonym_is_that_city():
+    assert "Accra" in named("The envoy flew on to the Ghanaian capital the next day.", "Place")

@@ -546,6 +546,12 @@ def _region_mentions(text: str) -> list[Mention]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _demonym_capital() -> re.Pattern:
+    dems = "|".join(re.escape(d) for d in sorted(gazetteer().demonyms, key=len, reverse=True))
+    return re.compile(rf"\bthe\s+(?P<dem>(?i:{dems}))\s+capital\b")
+
+
 def _gazetteer_mentions(text: str) -> list[Mention]:
     g = gazetteer()
     p = _patterns()
@@ -561,6 +567,14 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         display = clean_display(m.group(0))
         out.append(Mention(m.start(), m.end(), m.group(0), "Place", normalize_key(display), display,
                            "gazetteer-place"))
+    # "the Ruritanian capital": the capital the gazetteer gives that state.
+    capital_of = {state: cap for cap, state in g.capitals.items()}
+    for m in _demonym_capital().finditer(text):
+        cap = capital_of.get(g.demonyms[fold(m.group("dem"))])
+        if cap:
+            display = " ".join(w.capitalize() for w in cap.split())
+            out.append(Mention(m.start("dem"), m.end(), m.group(0)[m.start("dem") - m.start():], "Place",
+                               normalize_key(display), display, "demonym-capital"))
     # Datelines shout their cities: "DHAKA, June 6 (wire) —", "WASHINGTON/OTTAWA, July 1 —".
     for line in re.finditer(r"(?m)^(?P<d>[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*)(?=,|\s*\(|\s+[—–-])", text):
         for part in re.finditer(r"[^/]+", line.group("d")):
