@@ -477,3 +477,10 @@ def test_and_after_a_name_starts_another_person_s_description():
 def test_speaking_on_behalf_of_a_state_ties_the_speaker_to_it():
     ex = run("Ambassador Efua Mensah delivered remarks on behalf of Ghana at the ceremony.")
     assert ("Efua Mensah", "Ghana") in facts(ex, "affiliatedWith")
+
+
+def test_a_treaty_between_their_countries_names_the_states_its_signers_serve():
+    ex = run("Ghanaian President Kofi Adansi and Togolese President Abla Kpodar signed a treaty on the state "
+             "border between their countries in Lome.")
+    parties = {s for s, _ in facts(ex, "partyTo")}
+    assert parties == {"Ghana", "Togo"}

@@ -133,6 +133,16 @@ def _parties(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
                      r"[^.;«»]{0,60}?\s+)?between\s+(?:the\s+)?", tail)
         if not m:
             continue
+        if re.match(r"(?:two|their|both)\s+(?:countries|states|nations)\b", tail[m.end():]):
+            # "a border treaty between their countries", signed by the Kyrgyz and the Tajik presidents:
+            # the two states the people of the sentence serve.
+            served = {f.o.iri: f.o for f in out.facts if f.p == "affiliatedWith" and f.o is not None
+                      and f.o.cls == "State" and f.sentence.start == sent.start}
+            treaty = ctx.res.entity(tm)
+            if len(served) == 2 and treaty is not None:
+                for st in served.values():
+                    out.facts.append(Fact(st, "partyTo", sent, "treaty-between-their-states", o=treaty))
+            continue
         start = tm.end + m.end()
         # "A, B and C": a comma before another capitalised name continues the list.
         seg = re.match(r"(?:[^,;.()«»]|,\s*(?=(?:and\s+)?(?:the\s+)?[A-Z]))*", ctx.text[start:sent.end]).group(0)
