@@ -602,8 +602,8 @@ def layout(g: nx.MultiDiGraph, labels: dict, font: float) -> tuple[dict, float, 
 def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
     """Edges to draw: (u, v, label, style), one arrow per direction of a node pair, relations joined.
 
-    A symmetric relation (metWith) is one double-headed arrow whichever way it was stated; when a pair
-    has more than one arrow, the one-way ones are curved so that their labels do not sit on each other.
+    A symmetric relation (metWith) is one line without arrow heads whichever way it was stated; when a pair
+    has more than one edge, the one-way ones are curved so that their labels do not sit on each other.
     """
     by_pair: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     for u, v, d in g.edges(data=True):
@@ -615,7 +615,7 @@ def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
         fwd, back = fwd - mutual, back - mutual
         shape = "curved" if (bool(mutual) + bool(fwd) + bool(back)) > 1 else "straight"
         if mutual:
-            out.append((a, b, ", ".join(sorted(mutual)), "both"))
+            out.append((a, b, ", ".join(sorted(mutual)), "plain"))
         if fwd:
             out.append((a, b, ", ".join(sorted(fwd)), shape))
         if back:
@@ -625,7 +625,7 @@ def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
 
 ARROW_LEN, ARROW_HALF = 5.0 / 72, 2.0 / 72  # arrow head length and half width, inches
 EDGE_COLOUR, EDGE_TEXT = "#8c8c8c", "#4d4d4d"
-RAD = {"straight": 0.0, "curved": 0.2, "both": 0.0}  # bend of each kind of arrow (matplotlib's arc3 rad)
+RAD = {"straight": 0.0, "curved": 0.2, "plain": 0.0}  # bend of each kind of edge (matplotlib's arc3 rad)
 
 
 def _control(a: np.ndarray, b: np.ndarray, rad) -> np.ndarray:
@@ -804,8 +804,8 @@ def _radius(size: float) -> float:
 
 
 def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, font: float) -> None:
-    """Arrows (one collection of lines, one of heads), and their relation names placed where they hide
-    the least."""
+    """Arrows (one collection of lines, one of heads; a symmetric relation has none), and their relation
+    names placed where they hide the least."""
     from matplotlib.collections import LineCollection, PolyCollection
 
     groups = _edge_groups(g)
@@ -814,7 +814,7 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
     a = np.array([pos[u] for u, *_ in groups], dtype=float)
     b = np.array([pos[v] for _, v, *_ in groups], dtype=float)
     rad = np.array([RAD[s] for *_, s in groups])
-    both = np.array([s == "both" for *_, s in groups])
+    plain = np.array([s == "plain" for *_, s in groups])
     ctrl = _control(a, b, rad)
     gap = 2.0 / 72  # between a marker and the line or arrow tip
     ra = np.array([_radius(sizes[u]) for u, *_ in groups]) + gap
@@ -828,17 +828,14 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
         t1 = t1 + (np.linalg.norm(p1 - b, axis=1) - rb) / np.maximum(np.linalg.norm(d1, axis=1), 1e-9)
     visible = t0 < t1
     tip1, d1 = _bezier(a, ctrl, b, t1)
-    tip0, d0 = _bezier(a, ctrl, b, t0)
     speed1 = np.maximum(np.linalg.norm(d1, axis=1), 1e-9)
-    speed0 = np.maximum(np.linalg.norm(d0, axis=1), 1e-9)
     # Lines stop where the heads begin.
-    end = np.maximum(t1 - ARROW_LEN / speed1, t0)
-    start = np.where(both, np.minimum(t0 + ARROW_LEN / speed0, end), t0)
+    end = np.where(plain, t1, np.maximum(t1 - ARROW_LEN / speed1, t0))
     # Straight lines need their two ends only; curves a dozen points each.
     lines = []
     for keep, points in ((visible & (rad == 0), 2), (visible & (rad != 0), 12)):
         if keep.any():
-            steps = start[keep, None] + (end - start)[keep, None] * np.linspace(0, 1, points)[None]
+            steps = t0[keep, None] + (end - t0)[keep, None] * np.linspace(0, 1, points)[None]
             lines.append(_bezier(a[keep, None], ctrl[keep, None], b[keep, None], steps)[0])
     ax.add_collection(LineCollection([line for group in lines for line in group], colors=EDGE_COLOUR,
                                      linewidths=0.9, zorder=1, capstyle="butt"), autolim=False)
@@ -849,9 +846,8 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
         back = tip - d * ARROW_LEN
         return np.stack([tip, back + n * ARROW_HALF, back - n * ARROW_HALF], axis=1)
 
-    tris = [heads(tip1, d1, speed1)[visible], heads(tip0, -d0, speed0)[visible & both]]
-    ax.add_collection(PolyCollection(np.concatenate(tris), facecolors=EDGE_COLOUR, edgecolors="none",
-                                     linewidths=0, zorder=1), autolim=False)
+    ax.add_collection(PolyCollection(heads(tip1, d1, speed1)[visible & ~plain], facecolors=EDGE_COLOUR,
+                                     edgecolors="none", linewidths=0, zorder=1), autolim=False)
 
     boxes = _boxes(_undirected(g), labels, font)
     spots = _place_edge_labels([(u, v, text, RAD[s]) for u, v, text, s in groups], pos, boxes,

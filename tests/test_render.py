@@ -14,11 +14,14 @@ from graph.errors import QueryError, UnknownEntityError
 from graph.namespaces import DCTERMS, RDF, SKOS, TKG, XSD, article_iri, document_iri, entity_iri
 from graph.render import (
     RELATIONS,
+    _draw_edges,
     _edge_groups,
     _inverse,
     _top_eigenvectors,
+    display_label,
     entity_graph,
     find_entity,
+    layout,
     render,
     select,
 )
@@ -172,10 +175,23 @@ def test_match_prefers_exact_label_then_person_or_state(tmp_path):
     assert find_entity(g, "Russia Today") == entity_iri("Organization", "Russia Today")
 
 
-def test_metwith_both_ways_is_one_double_arrow(store):
+def test_metwith_both_ways_is_one_line_without_arrow_heads(store):
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+
     g = entity_graph(store)
     met = [e for e in _edge_groups(g) if e[2] == "metWith"]
-    assert len(met) == 1 and met[0][3] == "both"
+    assert len(met) == 1 and met[0][3] == "plain"
+    # Drawn: one head per directed edge, none for metWith.
+    pair = select(g, focus="Putin", depth=1)[0]
+    pair = pair.subgraph([entity_iri("Person", "Vladimir Putin"), entity_iri("Person", "Kim Jong Un"),
+                          entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty")]).copy()
+    labels = {n: display_label(pair, n) for n in pair}
+    pos, *_ = layout(pair, labels, 8.5)
+    ax = Figure().add_subplot()
+    _draw_edges(ax, pair, pos, dict.fromkeys(pair, 200.0), labels, 8.5)
+    (heads,) = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_facecolor()[0][0] < 0.9]
+    assert len(heads.get_paths()) == 2  # Putin and Kim signed the treaty; they met each other
 
 
 def big_store(n: int = 200) -> OxigraphStore:
