@@ -40,6 +40,7 @@ SELECT ?x ?cls ?label WHERE {
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
 } ORDER BY ?x ?cls ?label"""
 _ALIASES = "SELECT DISTINCT ?x ?alt WHERE { ?x skos:altLabel ?alt }"
+_ARTICLES = "SELECT DISTINCT ?x ?t WHERE { ?x a tkg:Article ; tkg:articleOf ?t }"
 _EDGES = "SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"
 
 
@@ -73,7 +74,8 @@ def check_relations(relations: Sequence[str] | None) -> list[str]:
 
 
 def entity_graph(store, relations: Sequence[str] | None = None) -> nx.MultiDiGraph:
-    """Entities as nodes (``label``, ``cls``, ``aliases`` joined by "|"), relations as edges."""
+    """Entities as nodes (``label``, ``cls``, ``aliases`` joined by "|", and for an article ``treaty``, its
+    treaty's shortest name), relations as edges."""
     rels = check_relations(relations)
     g = nx.MultiDiGraph()
     for sol in store.query(_NODES):
@@ -84,12 +86,23 @@ def entity_graph(store, relations: Sequence[str] | None = None) -> nx.MultiDiGra
         node = sol["x"].value
         if node in g:
             g.nodes[node]["aliases"] = "|".join(filter(None, [g.nodes[node]["aliases"], sol["alt"].value]))
+    for sol in store.query(_ARTICLES):
+        article, treaty = sol["x"].value, sol["t"].value
+        if article in g and treaty in g:
+            g.nodes[article]["treaty"] = shortest_name(g.nodes[treaty])
     edges = sorted({(sol["s"].value, sol["p"].value[len(TKG):], sol["o"].value)
                     for sol in store.query(_EDGES.format(values=" ".join(f"tkg:{r}" for r in rels)))})
     for s, rel, o in edges:
         if s in g and o in g and s != o:
             g.add_edge(s, o, key=rel, relation=rel)
     return g
+
+
+def shortest_name(node: dict) -> str:
+    """The shortest of a node's names ("NPT" rather than the Treaty on the Non-Proliferation of ...); the
+    prefLabel on a tie."""
+    names = [node["label"], *sorted(a for a in node["aliases"].split("|") if a)]
+    return min(names, key=len)
 
 
 def name_key(text: str) -> str:
@@ -254,17 +267,15 @@ def _font(n: int) -> float:
 
 
 def display_label(g: nx.MultiDiGraph, node: str) -> str:
-    """A node's label as drawn: its name, wrapped."""
-    return short_label(g.nodes[node]["label"])
+    """A node's label as drawn: its name, an article's with its treaty ("Article 4 · NPT"), wrapped."""
+    d = g.nodes[node]
+    label = f"{d['label']} · {d['treaty']}" if d.get("treaty") else d["label"]
+    return wrapped_label(label)
 
 
-def short_label(label: str, width: int = 22, lines: int = 2) -> str:
-    """A label wrapped at ``width`` characters, at most ``lines`` lines, cut with an ellipsis."""
-    wrapped = textwrap.wrap(label, width) or [label]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
-    return "\n".join(wrapped)
+def wrapped_label(label: str, width: int = 22) -> str:
+    """A label wrapped at ``width`` characters: every word kept, however many lines it takes."""
+    return "\n".join(textwrap.wrap(label, width) or [label])
 
 
 def _node_size(degree: int) -> float:

@@ -24,6 +24,7 @@ from graph.render import (
     layout,
     render,
     select,
+    shortest_name,
 )
 from graph.store import OxigraphStore
 
@@ -192,6 +193,20 @@ def test_metwith_both_ways_is_one_line_without_arrow_heads(store):
     _draw_edges(ax, pair, pos, dict.fromkeys(pair, 200.0), labels, 8.5)
     (heads,) = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_facecolor()[0][0] < 0.9]
     assert len(heads.get_paths()) == 2  # Putin and Kim signed the treaty; they met each other
+
+
+def test_articles_are_labelled_with_their_treaty_and_long_names_wrap(store):
+    g = entity_graph(store)
+    art = article_iri(entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty"), "4")
+    assert display_label(g, art) == "Article 4 ·\nComprehensive\nStrategic Partnership\nTreaty"
+    # The treaty's shortest name is the one shown; the prefLabel on a tie.
+    assert shortest_name({"label": "Non-Proliferation Treaty", "aliases": "NPT|Treaty on the Non-Proliferation"}) \
+        == "NPT"
+    assert shortest_name({"label": "Oslo Accord", "aliases": "Accord Oslo"}) == "Oslo Accord"
+    long = entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty")
+    # Every word of a long name is drawn: it wraps onto as many lines as it needs, never cut.
+    assert display_label(g, long).split() == "Comprehensive Strategic Partnership Treaty".split()
+    assert "…" not in display_label(g, long)
 
 
 def big_store(n: int = 200) -> OxigraphStore:
