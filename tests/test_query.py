@@ -172,9 +172,21 @@ def test_parties_and_signatures_agree_on_every_date(corpus_store):
     assert checked > 10
 
 
-@pytest.mark.parametrize("name", ["ostria", "REPUBLIC OF OSTRIA", "the Ostria", "Ilse-Marr"])
+@pytest.mark.parametrize("name", ["ostria", "REPUBLIC OF OSTRIA", "the Ostria", "Ilse-Marr", "Ilse\u2011Marr",
+                                  " Republic  of  Ostria ", "\u201cOstria\u201d", "Ilse Marr.", "The  Ostria"])
 def test_neighbourhood_finds_any_label_in_any_case(acts, name):
     assert rows(acts, "neighbourhood", name=name)
+
+
+def test_neighbourhood_matches_names_by_render_focus_keys(acts):
+    from graph.render import name_key
+
+    labels = [term_text(r[0]) for r in run_query(acts, "SELECT ?l WHERE { ?x skos:prefLabel|skos:altLabel ?l }").rows]
+    names = ["U.S.-Ostria", "Ostria's", "Marr, Ilse", "Ilse  Marr!", "«Ilse Marr»", "the-Ostria", "THE\tOSTRIA",
+             "Republic of Ostria (RO)", "Ilse Marr\u2019"]
+    for name in names:
+        expected = any(name_key(label) == name_key(name) for label in labels)
+        assert bool(rows(acts, "neighbourhood", name=name)) == expected, name
 
 
 def test_construct_formats(acts):
