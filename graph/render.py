@@ -865,7 +865,9 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
                                dict(g.degree()), font)
     writer = _Text(font - 1.5)
     writer.add([s[:2] for s in spots], [s[3] for s in spots], [s[2] for s in spots])
-    writer.draw(ax, EDGE_TEXT, zorder=1.5)  # above the edges, under the nodes
+    # Above the edges and the markers, under the node names: a relation name is placed where it covers the
+    # fewest nodes, and where it cannot avoid one it still shows.
+    writer.draw(ax, EDGE_TEXT, zorder=2.5)
 
 
 def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre: str | None = None) -> None:

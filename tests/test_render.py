@@ -195,6 +195,21 @@ def test_metwith_both_ways_is_one_line_without_arrow_heads(store):
     assert len(heads.get_paths()) == 2  # Putin and Kim signed the treaty; they met each other
 
 
+def test_relation_names_are_drawn_above_the_markers_and_under_the_node_names(store, monkeypatch):
+    from matplotlib.colors import to_rgba
+
+    from graph.render import EDGE_TEXT
+
+    drawn = {}
+    monkeypatch.setattr("graph.render._save", lambda fig, out, dpi: drawn.setdefault("ax", fig.axes[0]))
+    render(store, "unused.png")
+    collections = drawn["ax"].collections
+    markers = next(c for c in collections if len(c.get_offsets()) == 8)  # one offset per node drawn
+    relation_names = next(c for c in collections if to_rgba(EDGE_TEXT) in map(tuple, c.get_facecolor()))
+    node_names = next(c for c in collections if to_rgba("black") in map(tuple, c.get_facecolor()))
+    assert markers.get_zorder() < relation_names.get_zorder() < node_names.get_zorder()
+
+
 def test_articles_are_labelled_with_their_treaty_and_long_names_wrap(store):
     g = entity_graph(store)
     art = article_iri(entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty"), "4")
