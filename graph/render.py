@@ -40,7 +40,7 @@ SELECT ?x ?cls ?label WHERE {
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
 } ORDER BY ?x ?cls ?label"""
 _ALIASES = "SELECT DISTINCT ?x ?alt WHERE { ?x skos:altLabel ?alt }"
-_ARTICLES = "SELECT DISTINCT ?x ?t WHERE { ?x a tkg:Article ; tkg:articleOf ?t }"
+_ARTICLES = "SELECT DISTINCT ?x ?t WHERE { ?x a tkg:Article . { ?x tkg:articleOf ?t } UNION { ?t tkg:hasArticle ?x } }"
 _EDGES = "SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"
 
 
