@@ -236,3 +236,16 @@ def test_other_extensions_refused_before_any_work(store, tmp_path, name):
     with pytest.raises(QueryError, match=r"cannot render to '.*': the file name must end in .png, .svg, .pdf$"):
         timeline(store, "New START", tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_year_and_month_dates_are_drawn_as_spans(store, tmp_path, monkeypatch):
+    """A point known to the month or year gets a bar over that whole period, a day none."""
+    drawn = {}
+    monkeypatch.setattr("graph.timeline._save", lambda fig, out: drawn.setdefault("fig", fig))
+    timeline(store, "New START", tmp_path / "t.png")
+    ax = drawn["fig"].axes[0]
+    bars = sorted(tuple(line.get_xdata()) for line in ax.lines if line.get_linewidth() == 6)
+    assert bars == [(date(2010, 12, 1), date(2011, 1, 1)), (date(2026, 1, 1), date(2027, 1, 1))]
+    import matplotlib.pyplot as plt
+
+    plt.close(drawn["fig"])
