@@ -306,7 +306,8 @@ def validate(file, store_location) -> None:
 @timeout_option
 @store_option
 def timeline(treaty, output, timeout, store_location) -> None:
-    """Draw a treaty's life (signature, ratifications, entry into force, …) per party, and list its sources.
+    """Draw a treaty's life (signature, ratifications, entry into force, …, invocations) per party, people
+    under their state, and list its sources.
 
     \b
     Example:
@@ -316,7 +317,7 @@ def timeline(treaty, output, timeout, store_location) -> None:
 
     result = run_timeline(_open(store_location, read_only=True, timeout=timeout), treaty, output)
     for p in result.points:
-        click.echo("  ".join(str(x) for x in (p.date, p.kind, p.agent or "-", p.status, p.document or "")))
+        click.echo("  ".join(p.cells()))
     click.echo(f"wrote {output} ({len(result.points)} dated points)")
 
 

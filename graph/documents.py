@@ -101,9 +101,9 @@ def clean_label(text: str) -> str:
 
 
 def literal_text(text: str) -> str:
-    """Text as an RDF literal every format can carry: characters XML forbids become U+FFFD, one for one,
-    so offsets into the text still hold."""
-    return _NOT_XML.sub("\ufffd", text)
+    """Text as an RDF literal every format can carry, one character for one so offsets into it still hold:
+    the C0 controls XML forbids become spaces (as extraction reads them), U+FFFE and U+FFFF U+FFFD."""
+    return _NOT_XML.sub(lambda m: " " if m.group() < " " else "\ufffd", text)
 
 
 def _blank(s: str) -> str:
@@ -211,7 +211,9 @@ def document_from_text(name: str, raw: str, published: date | None = None, **met
     text = clean_text(raw)
     if not text.strip():
         raise InputError(f"{shown(name)}: empty document")
-    strings = {k: meta.get(k) if isinstance(meta.get(k), str) else None for k in ("title", "source", "url")}
+    # Metadata become names and literals as they are, so controls are cleaned here, once for every reader.
+    strings = {k: (clean_label(meta[k]) or None) if isinstance(meta.get(k), str) else None
+               for k in ("title", "source", "url")}
     return Document(name=name, text=text, published=published, path=meta.get("path"),
                     meta=dict(meta), original=raw, **strings)
 

@@ -44,12 +44,13 @@ def build_triples(ex: Extraction) -> list[tuple]:
     # The text of the user's file, so offsets and the hash can be checked against it.
     add((doc, NamedNode(NIF + "isString"), Literal(literal_text(d.original))))
     add((doc, tkg("sha256"), Literal(d.sha256)))
-    add((doc, NamedNode(RDFS + "label"), Literal(d.title or d.name)))
+    add((doc, NamedNode(RDFS + "label"), Literal(d.title or literal_text(d.name))))
     if d.title:
         add((doc, NamedNode(DCTERMS + "title"), Literal(d.title)))
     if d.source:
         add((doc, NamedNode(DCTERMS + "source"), Literal(str(d.source))))
-    add((doc, NamedNode(DCTERMS + "identifier"), Literal(d.name)))
+    # The identifier as given (the IRI is minted from it), its controls as spaces.
+    add((doc, NamedNode(DCTERMS + "identifier"), Literal(literal_text(d.name))))
     if d.url:
         add((doc, NamedNode(NIF + "sourceUrl"), Literal(str(d.url))))
     if d.published:

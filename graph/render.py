@@ -40,6 +40,7 @@ SELECT ?x ?cls ?label WHERE {
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
 } ORDER BY ?x ?cls ?label"""
 _ALIASES = "SELECT DISTINCT ?x ?alt WHERE { ?x skos:altLabel ?alt }"
+_ARTICLES = "SELECT DISTINCT ?x ?t WHERE { ?x a tkg:Article . { ?x tkg:articleOf ?t } UNION { ?t tkg:hasArticle ?x } }"
 _EDGES = "SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"
 
 
@@ -73,7 +74,8 @@ def check_relations(relations: Sequence[str] | None) -> list[str]:
 
 
 def entity_graph(store, relations: Sequence[str] | None = None) -> nx.MultiDiGraph:
-    """Entities as nodes (``label``, ``cls``, ``aliases`` joined by "|"), relations as edges."""
+    """Entities as nodes (``label``, ``cls``, ``aliases`` joined by "|", and for an article ``treaty``, its
+    treaty's shortest name), relations as edges."""
     rels = check_relations(relations)
     g = nx.MultiDiGraph()
     for sol in store.query(_NODES):
@@ -84,12 +86,23 @@ def entity_graph(store, relations: Sequence[str] | None = None) -> nx.MultiDiGra
         node = sol["x"].value
         if node in g:
             g.nodes[node]["aliases"] = "|".join(filter(None, [g.nodes[node]["aliases"], sol["alt"].value]))
+    for sol in store.query(_ARTICLES):
+        article, treaty = sol["x"].value, sol["t"].value
+        if article in g and treaty in g:
+            g.nodes[article]["treaty"] = shortest_name(g.nodes[treaty])
     edges = sorted({(sol["s"].value, sol["p"].value[len(TKG):], sol["o"].value)
                     for sol in store.query(_EDGES.format(values=" ".join(f"tkg:{r}" for r in rels)))})
     for s, rel, o in edges:
         if s in g and o in g and s != o:
             g.add_edge(s, o, key=rel, relation=rel)
     return g
+
+
+def shortest_name(node: dict) -> str:
+    """The shortest of a node's names ("NPT" rather than the Treaty on the Non-Proliferation of ...); the
+    prefLabel on a tie."""
+    names = [node["label"], *sorted(a for a in node["aliases"].split("|") if a)]
+    return min(names, key=len)
 
 
 def name_key(text: str) -> str:
@@ -254,17 +267,15 @@ def _font(n: int) -> float:
 
 
 def display_label(g: nx.MultiDiGraph, node: str) -> str:
-    """A node's label as drawn: its name, wrapped."""
-    return short_label(g.nodes[node]["label"])
+    """A node's label as drawn: its name, an article's with its treaty ("Article 4 · NPT"), wrapped."""
+    d = g.nodes[node]
+    label = f"{d['label']} · {d['treaty']}" if d.get("treaty") else d["label"]
+    return wrapped_label(label)
 
 
-def short_label(label: str, width: int = 22, lines: int = 2) -> str:
-    """A label wrapped at ``width`` characters, at most ``lines`` lines, cut with an ellipsis."""
-    wrapped = textwrap.wrap(label, width) or [label]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
-    return "\n".join(wrapped)
+def wrapped_label(label: str, width: int = 22) -> str:
+    """A label wrapped at ``width`` characters: every word kept, however many lines it takes."""
+    return "\n".join(textwrap.wrap(label, width) or [label])
 
 
 def _node_size(degree: int) -> float:
@@ -602,8 +613,8 @@ def layout(g: nx.MultiDiGraph, labels: dict, font: float) -> tuple[dict, float, 
 def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
     """Edges to draw: (u, v, label, style), one arrow per direction of a node pair, relations joined.
 
-    A symmetric relation (metWith) is one double-headed arrow whichever way it was stated; when a pair
-    has more than one arrow, the one-way ones are curved so that their labels do not sit on each other.
+    A symmetric relation (metWith) is one line without arrow heads whichever way it was stated; when a pair
+    has more than one edge, the one-way ones are curved so that their labels do not sit on each other.
     """
     by_pair: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     for u, v, d in g.edges(data=True):
@@ -615,7 +626,7 @@ def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
         fwd, back = fwd - mutual, back - mutual
         shape = "curved" if (bool(mutual) + bool(fwd) + bool(back)) > 1 else "straight"
         if mutual:
-            out.append((a, b, ", ".join(sorted(mutual)), "both"))
+            out.append((a, b, ", ".join(sorted(mutual)), "plain"))
         if fwd:
             out.append((a, b, ", ".join(sorted(fwd)), shape))
         if back:
@@ -625,7 +636,7 @@ def _edge_groups(g: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
 
 ARROW_LEN, ARROW_HALF = 5.0 / 72, 2.0 / 72  # arrow head length and half width, inches
 EDGE_COLOUR, EDGE_TEXT = "#8c8c8c", "#4d4d4d"
-RAD = {"straight": 0.0, "curved": 0.2, "both": 0.0}  # bend of each kind of arrow (matplotlib's arc3 rad)
+RAD = {"straight": 0.0, "curved": 0.2, "plain": 0.0}  # bend of each kind of edge (matplotlib's arc3 rad)
 
 
 def _control(a: np.ndarray, b: np.ndarray, rad) -> np.ndarray:
@@ -804,8 +815,8 @@ def _radius(size: float) -> float:
 
 
 def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, font: float) -> None:
-    """Arrows (one collection of lines, one of heads), and their relation names placed where they hide
-    the least."""
+    """Arrows (one collection of lines, one of heads; a symmetric relation has none), and their relation
+    names placed where they hide the least."""
     from matplotlib.collections import LineCollection, PolyCollection
 
     groups = _edge_groups(g)
@@ -814,7 +825,7 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
     a = np.array([pos[u] for u, *_ in groups], dtype=float)
     b = np.array([pos[v] for _, v, *_ in groups], dtype=float)
     rad = np.array([RAD[s] for *_, s in groups])
-    both = np.array([s == "both" for *_, s in groups])
+    plain = np.array([s == "plain" for *_, s in groups])
     ctrl = _control(a, b, rad)
     gap = 2.0 / 72  # between a marker and the line or arrow tip
     ra = np.array([_radius(sizes[u]) for u, *_ in groups]) + gap
@@ -828,17 +839,14 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
         t1 = t1 + (np.linalg.norm(p1 - b, axis=1) - rb) / np.maximum(np.linalg.norm(d1, axis=1), 1e-9)
     visible = t0 < t1
     tip1, d1 = _bezier(a, ctrl, b, t1)
-    tip0, d0 = _bezier(a, ctrl, b, t0)
     speed1 = np.maximum(np.linalg.norm(d1, axis=1), 1e-9)
-    speed0 = np.maximum(np.linalg.norm(d0, axis=1), 1e-9)
     # Lines stop where the heads begin.
-    end = np.maximum(t1 - ARROW_LEN / speed1, t0)
-    start = np.where(both, np.minimum(t0 + ARROW_LEN / speed0, end), t0)
+    end = np.where(plain, t1, np.maximum(t1 - ARROW_LEN / speed1, t0))
     # Straight lines need their two ends only; curves a dozen points each.
     lines = []
     for keep, points in ((visible & (rad == 0), 2), (visible & (rad != 0), 12)):
         if keep.any():
-            steps = start[keep, None] + (end - start)[keep, None] * np.linspace(0, 1, points)[None]
+            steps = t0[keep, None] + (end - t0)[keep, None] * np.linspace(0, 1, points)[None]
             lines.append(_bezier(a[keep, None], ctrl[keep, None], b[keep, None], steps)[0])
     ax.add_collection(LineCollection([line for group in lines for line in group], colors=EDGE_COLOUR,
                                      linewidths=0.9, zorder=1, capstyle="butt"), autolim=False)
@@ -849,16 +857,17 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
         back = tip - d * ARROW_LEN
         return np.stack([tip, back + n * ARROW_HALF, back - n * ARROW_HALF], axis=1)
 
-    tris = [heads(tip1, d1, speed1)[visible], heads(tip0, -d0, speed0)[visible & both]]
-    ax.add_collection(PolyCollection(np.concatenate(tris), facecolors=EDGE_COLOUR, edgecolors="none",
-                                     linewidths=0, zorder=1), autolim=False)
+    ax.add_collection(PolyCollection(heads(tip1, d1, speed1)[visible & ~plain], facecolors=EDGE_COLOUR,
+                                     edgecolors="none", linewidths=0, zorder=1), autolim=False)
 
     boxes = _boxes(_undirected(g), labels, font)
     spots = _place_edge_labels([(u, v, text, RAD[s]) for u, v, text, s in groups], pos, boxes,
                                dict(g.degree()), font)
     writer = _Text(font - 1.5)
     writer.add([s[:2] for s in spots], [s[3] for s in spots], [s[2] for s in spots])
-    writer.draw(ax, EDGE_TEXT, zorder=1.5)  # above the edges, under the nodes
+    # Above the edges and the markers, under the node names: a relation name is placed where it covers the
+    # fewest nodes, and where it cannot avoid one it still shows.
+    writer.draw(ax, EDGE_TEXT, zorder=2.5)
 
 
 def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre: str | None = None) -> None:

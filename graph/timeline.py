@@ -1,8 +1,11 @@
-"""Timeline: a treaty's life (signature, ratifications, entry into force, …) per party, with sources.
+"""Timeline: a treaty's life (signature, ratifications, entry into force, …, invocations of it and of its
+articles) per party, with sources.
 
-The points come from two places in the graph: lifecycle events (``tkg:Signing`` … ``tkg:Withdrawal``
-with a ``tkg:date``), which know their agent and status, and the treaty's own date facts
-(``tkg:signatureDate``, ``tkg:entryIntoForceDate``, ``tkg:ratificationDate``), which do not.
+The points come from two places in the graph: events (``tkg:Signing`` … ``tkg:Withdrawal`` and
+``tkg:Invocation``, with a ``tkg:date``), which know their agent and status, and the treaty's own date facts
+(``tkg:signatureDate``, ``tkg:entryIntoForceDate``, ``tkg:ratificationDate``), which do not. An invocation
+without a date of its own is placed at its document's publication date, marked as such, as the
+``invocations`` query dates it. People and bodies are drawn under the state they act for.
 """
 
 from __future__ import annotations
@@ -20,15 +23,15 @@ from .namespaces import TKG
 from .render import find_entity, output_format
 
 KINDS = ("Signing", "Ratification", "Accession", "InstrumentExchange", "EntryIntoForce", "Suspension",
-         "Withdrawal")
+         "Withdrawal", "Invocation")
 KIND_LABELS = {"Signing": "signed", "Ratification": "ratified", "Accession": "acceded",
                "InstrumentExchange": "instruments exchanged", "EntryIntoForce": "entry into force",
-               "Suspension": "suspended", "Withdrawal": "withdrew"}
+               "Suspension": "suspended", "Withdrawal": "withdrew", "Invocation": "invoked"}
 MARKERS = {"Signing": "o", "Ratification": "s", "Accession": "P", "InstrumentExchange": "D",
-           "EntryIntoForce": "*", "Suspension": "v", "Withdrawal": "X"}
+           "EntryIntoForce": "*", "Suspension": "v", "Withdrawal": "X", "Invocation": "^"}
 COLOURS = {"Signing": "#4e79a7", "Ratification": "#59a14f", "Accession": "#9c755f",
            "InstrumentExchange": "#b07aa1", "EntryIntoForce": "#f28e2b", "Suspension": "#e15759",
-           "Withdrawal": "#333333"}
+           "Withdrawal": "#333333", "Invocation": "#76b7b2"}
 # Statuses drawn filled: the source says it happened. Planned, denied, conditional, claimed: hollow.
 FILLED = {"asserted", "partial"}
 TREATY_LANE = "treaty"
@@ -43,15 +46,34 @@ SELECT ?x ?label ?alt WHERE {
 } ORDER BY ?x"""
 
 _EVENTS = """
-SELECT DISTINCT ?e ?cls ?d ?status ?agent ?doc ?docname ?sentence WHERE {{
+SELECT DISTINCT ?e ?cls ?d ?dated ?status ?a ?agent ?article ?doc ?docname ?sentence WHERE {{
   VALUES ?c {{ {classes} }}
-  ?e a ?c ; tkg:treaty <{treaty}> ; tkg:date ?d ; tkg:status ?st .
+  # An invocation may name one of the treaty's articles rather than the treaty.
+  {{ ?e a ?c ; tkg:treaty <{treaty}> }}
+  UNION {{ ?e a tkg:Invocation ; tkg:treaty ?x . ?x tkg:articleOf <{treaty}> ; skos:prefLabel ?article .
+          BIND(tkg:Invocation AS ?c) }}
+  ?e tkg:status ?st .
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
   BIND(STRAFTER(STR(?st), "#") AS ?status)
   OPTIONAL {{ ?e tkg:agent ?a . ?a skos:prefLabel ?agent }}
   OPTIONAL {{ ?e prov:wasDerivedFrom ?s . ?s nif:anchorOf ?sentence ; nif:referenceContext ?doc .
-             OPTIONAL {{ ?doc dcterms:identifier ?docname }} }}
+             OPTIONAL {{ ?doc dcterms:identifier ?docname }}
+             OPTIONAL {{ ?doc tkg:publishedDate ?published }} }}
+  OPTIONAL {{ ?e tkg:date ?own }}
+  # News reports an invocation when it happens, so the publication date stands in, marked as such.
+  BIND(COALESCE(?own, IF(?c = tkg:Invocation, ?published, ?none)) AS ?d)
+  FILTER(BOUND(?d))
+  BIND(IF(BOUND(?own), "sentence", "published") AS ?dated)
 }}"""
+
+# The state each agent that is not one acts for: the one its affiliation is told of most often.
+_PARTIES = """
+SELECT ?a ?state (COUNT(DISTINCT ?f) AS ?n) WHERE {{
+  VALUES ?a {{ {agents} }}
+  FILTER NOT EXISTS {{ ?a a tkg:State }}
+  ?f rdf:subject ?a ; rdf:predicate tkg:affiliatedWith ; rdf:object ?st .
+  ?st a tkg:State ; skos:prefLabel ?state .
+}} GROUP BY ?a ?state"""
 
 _FACTS = """
 SELECT DISTINCT ?p ?d ?doc ?docname ?sentence WHERE {{
@@ -94,6 +116,9 @@ class TimelinePoint:
     document: str | None  # document name (dcterms:identifier), else its IRI
     sentence: str | None
     source: str = "event"  # "event" (a tkg:Event) or "fact" (a date property of the treaty)
+    article: str | None = None  # the article an invocation names, when it names one
+    dated: str = "sentence"  # "published": the document's publication date stands in for the event's
+    party: str | None = None  # the state a person or body acts for, its lane drawn under that state's
 
     @property
     def span(self) -> tuple[date, date]:
@@ -111,6 +136,13 @@ class TimelinePoint:
     def lane(self) -> str:
         return self.agent or TREATY_LANE
 
+    def cells(self) -> tuple[str, str, str, str, str]:
+        """Date ("(published)" when the publication gave it), kind (with an invocation's article), agent,
+        status and document, as a person reads them."""
+        return (self.date + (" (published)" if self.dated == "published" else ""),
+                self.kind + (f" of {self.article}" if self.article else ""), self.agent or "-", self.status,
+                self.document or "-")
+
 
 Point = TimelinePoint
 
@@ -126,9 +158,8 @@ class TimelineResult:
     message: str = ""
 
     def lines(self) -> list[str]:
-        """The points as tab-separated rows (date, kind, agent, status, document, sentence)."""
-        return ["\t".join((p.date, p.kind, p.agent or "-", p.status, p.document or "-",
-                           " ".join((p.sentence or "-").split()))) for p in self.points]
+        """The points as tab-separated rows: their cells, then the sentence."""
+        return ["\t".join((*p.cells(), " ".join((p.sentence or "-").split()))) for p in self.points]
 
 
 def _treaty_graph(store) -> nx.MultiDiGraph:
@@ -155,15 +186,19 @@ def _value(sol, var: str) -> str | None:
 
 
 def timeline_points(store, treaty_iri: str) -> list[TimelinePoint]:
-    """The treaty's dated lifecycle points, earliest first; points without a usable date are left out."""
+    """The treaty's dated lifecycle points and invocations, earliest first; points without a usable date are
+    left out."""
     points: set[TimelinePoint] = set()
     classes = " ".join(f"tkg:{k}" for k in KINDS)
-    for sol in store.query(_EVENTS.format(treaty=treaty_iri, classes=classes)):
-        when = sol["d"].value
-        if date_span(when) is None:
-            continue
-        points.add(TimelinePoint(when, sol["cls"].value, _value(sol, "agent"), sol["status"].value,
-                                 _value(sol, "docname") or _value(sol, "doc"), _value(sol, "sentence")))
+    rows = [sol for sol in store.query(_EVENTS.format(treaty=treaty_iri, classes=classes))
+            if date_span(sol["d"].value) is not None]
+    parties = _parties(store, {sol["a"].value for sol in rows if sol["a"] is not None})
+    for sol in rows:
+        agent = sol["a"].value if sol["a"] is not None else None
+        points.add(TimelinePoint(sol["d"].value, sol["cls"].value, _value(sol, "agent"), sol["status"].value,
+                                 _value(sol, "docname") or _value(sol, "doc"), _value(sol, "sentence"),
+                                 article=_value(sol, "article"), dated=sol["dated"].value,
+                                 party=parties.get(agent)))
     events = [p for p in points if p.status in FILLED]
     for sol in store.query(_FACTS.format(treaty=treaty_iri)):
         when = sol["d"].value
@@ -177,6 +212,18 @@ def timeline_points(store, treaty_iri: str) -> list[TimelinePoint]:
                                  _value(sol, "sentence"), source="fact"))
     return sorted(points, key=lambda p: (p.when, KINDS.index(p.kind), p.agent or "", p.status,
                                          p.document or "", p.sentence or "", p.source))
+
+
+def _parties(store, agents: set[str]) -> dict[str, str]:
+    """Agent IRI -> label of the state it acts for (most often told; the first name on a tie)."""
+    if not agents:
+        return {}
+    best: dict[str, tuple[int, str]] = {}
+    for sol in store.query(_PARTIES.format(agents=" ".join(f"<{a}>" for a in sorted(agents)))):
+        a, state, n = sol["a"].value, sol["state"].value, int(sol["n"].value)
+        if a not in best or (-n, state) < (-best[a][0], best[a][1]):
+            best[a] = (n, state)
+    return {a: state for a, (_, state) in best.items()}
 
 
 def timeline(store, treaty: str, out: str | Path) -> TimelineResult:
@@ -206,7 +253,9 @@ def _short(text: str, width: int) -> str:
 
 
 def _caption(p: TimelinePoint, sources: int) -> str:
-    text = f"{KIND_LABELS[p.kind]} {p.date}"
+    text = f"{KIND_LABELS[p.kind]}{' ' + p.article if p.article else ''} {p.date}"
+    if p.dated == "published":
+        text += " (published)"
     if p.status not in FILLED or p.status == "partial":
         text += f" ({p.status})"
     if sources > 1:
@@ -250,6 +299,21 @@ def _levels(xs: list[float], widths: list[float], gap: float = 0.08, most: int =
     return out
 
 
+def lane_groups(points: list[TimelinePoint]) -> list[tuple[str, str | None]]:
+    """The lanes, top to bottom, as (lane, the state it is drawn under or None): the treaty's own first, then
+    each party in the order it first appears, the people and bodies acting for a state right under it (the
+    state's lane is there even when the state itself has no point)."""
+    groups: dict[str, list[str]] = {}
+    if any(p.agent is None for p in points):
+        groups[TREATY_LANE] = []
+    for p in points:
+        head = p.party or p.lane
+        group = groups.setdefault(head, [])
+        if p.party and p.lane not in group and p.lane not in groups:
+            group.append(p.lane)
+    return [(lane, head if lane != head else None) for head, group in groups.items() for lane in (head, *group)]
+
+
 def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> None:
     """Draw the points to a PNG, SVG or PDF (or one saying there are none)."""
     import matplotlib
@@ -270,21 +334,22 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
         _save(fig, out)
         return
 
-    # One marker per (lane, date, kind, status); several sources of the same point are counted.
+    # One marker per (lane, date, kind, status, article, dating); several sources of one point are counted.
     marks: dict[tuple, list[TimelinePoint]] = {}
     for p in points:
-        marks.setdefault((p.lane, p.date, p.kind, p.status), []).append(p)
-    lanes = [TREATY_LANE] if any(p.agent is None for p in points) else []
-    for p in points:  # parties in the order they first appear
-        if p.lane not in lanes:
-            lanes.append(p.lane)
+        marks.setdefault((p.lane, p.date, p.kind, p.status, p.article, p.dated), []).append(p)
+    grouped = lane_groups(points)
+    lanes = [lane for lane, _ in grouped]
+    members = {lane for lane, party in grouped if party}
 
     first = min(p.span[0] for p in points)
     last = max(p.span[1] for p in points)
     pad = max((last - first) * 0.06, timedelta(days=45))
     x0, x1 = first - pad, last + pad
     lane_names = [_short(name, 30) for name in lanes]
-    left = 0.35 + max(len(n) for n in lane_names) * 9 * 0.55 / 72  # inches for the lane names
+    indent = 0.15  # inches a person's or body's name sits right of its state's
+    left = 0.35 + max(len(n) * 9 * 0.55 / 72 + (indent if lane in members else 0.0)
+                      for n, lane in zip(lane_names, lanes, strict=True))  # inches for the lane names
     plot_w = min(max(10.0, 1.1 * len(marks)), 22.0)
     fig_w = left + plot_w + 0.4
 
@@ -302,7 +367,7 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
         order = sorted(range(len(keys)), key=lambda i: xs[i])
         levels = _levels([xs[i] for i in order], [widths[i] for i in order])
         rows.update((keys[i], level) for i, level in zip(order, levels, strict=True))
-    lane_h = [0.55 + 0.2 * (1 + max(r for k, r in rows.items() if k[0] == lane)) for lane in lanes]
+    lane_h = [0.55 + 0.2 * (1 + max((r for k, r in rows.items() if k[0] == lane), default=0)) for lane in lanes]
     # Markers closer than DODGE inches in a lane (same day, or days apart on a long axis) move apart.
     dodge: dict[tuple, float] = {}
     for lane in lanes:
@@ -326,19 +391,26 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
     base = {lane: -(tops[i] + lane_h[i] - 0.3) for i, lane in enumerate(lanes)}
     ax.set_ylim(-sum(lane_h), 0)
     ax.set_xlim(x0, x1)
-    for i, lane in enumerate(lanes):
+    # A state and the people and bodies acting for it share one band; every other band is shaded.
+    band = 0
+    for i, (lane, party) in enumerate(grouped):
+        band += i > 0 and not party
         ax.axhline(base[lane], color="#dddddd", linewidth=1.0, zorder=0)
-        if i % 2:
+        if band % 2:
             ax.axhspan(-(tops[i] + lane_h[i]), -tops[i], color="#f6f6f6", zorder=-1)
-    ax.set_yticks([base[lane] for lane in lanes], lane_names, fontsize=9)
-    ax.tick_params(axis="y", length=0)
+        heads = any(p == lane for _, p in grouped)
+        ax.annotate(lane_names[i], (0, base[lane]), xycoords=("axes fraction", "data"),
+                    xytext=(-(left - 0.15 - (indent if party else 0.0)) * 72, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=9, fontweight="bold" if heads else "normal",
+                    annotation_clip=False)
+    ax.set_yticks([])
     for spine in ("left", "right", "top"):
         ax.spines[spine].set_visible(False)
     ax.grid(axis="x", color="#e4e4e4", linewidth=0.8)
     ax.set_axisbelow(True)
 
     for key, group in marks.items():
-        lane, _, kind, status = key
+        lane, _, kind, status, *_ = key
         p, y = group[0], base[lane]
         start, end = p.span
         if start != end:  # a month or a year: show the period the date stands for
@@ -368,7 +440,9 @@ def draw_timeline(label: str, points: list[TimelinePoint], out: str | Path) -> N
     fig.text(left / fig_w, 1 - 0.2 / fig_h, title, ha="left", va="top", fontsize=12, fontweight="bold")
     fig.text(left / fig_w, 1 - 0.42 / fig_h,
              textwrap.shorten(f"{len(points)} dated points from {sources} document{'s' * (sources != 1)}; "
-                              "a bar shows the month or year a date stands for", 160),
+                              "a bar shows the month or year a date stands for"
+                              + ("; (published): the document's publication date" if any(
+                                  p.dated == "published" for p in points) else ""), 200),
              ha="left", va="top", fontsize=9, color="#555555")
     handles = [Line2D([0], [0], marker=MARKERS[k], color=COLOURS[k], linestyle="none", markersize=9,
                       label=KIND_LABELS[k]) for k in kinds]

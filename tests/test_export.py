@@ -148,6 +148,35 @@ def test_graphml_edges_carry_date_evidence_and_document(seeded, tmp_path):
     assert {d["document"] for *_, d in edges} <= titles
 
 
+def test_control_characters_are_cleaned_at_ingest_so_xml_exports_hold(tmp_path):
+    """C0 controls in a document and in its metadata (sidecar, JSON Lines fields) become spaces when they
+    become literals, one for one, so offsets still point at the same text; RDF/XML and GraphML then hold."""
+    import networkx as nx
+
+    (tmp_path / "a.txt").write_text("Argentina and Uru\x01guay signed the River Plate\x02 Treaty in 1973.\x0b "
+                                    "Chile\x1f attended.\n", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"title": "Plate\x03 treaty", "source": "Wire\x04",
+                                                      "url": "https://news.example/\x05a"}), encoding="utf-8")
+    (tmp_path / "d.jsonl").write_text(json.dumps({"text": "Chile and Peru signed the Lima\x06 Treaty in 1929.",
+                                                  "title": "Lima\x07", "id": "lima\x08"}) + "\n", encoding="utf-8")
+    store = OxigraphStore(None)
+    ingest([tmp_path], store)
+    literals = [sol["o"].value for sol in store.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")]
+    assert literals and not [v for v in literals if _XML_INVALID.search(v)]
+    titles = {sol["t"].value for sol in store.query("SELECT ?t WHERE { ?d dcterms:title ?t }")}
+    assert titles == {"Plate treaty", "Lima"}
+    # Each sentence's text is still the slice of the document's text its offsets name.
+    for sol in store.query("SELECT ?text ?b ?e ?all WHERE { ?s nif:anchorOf ?text ; nif:beginIndex ?b ; "
+                           "nif:endIndex ?e ; nif:referenceContext/nif:isString ?all }"):
+        assert sol["all"].value[int(sol["b"].value):int(sol["e"].value)] == sol["text"].value
+    assert "Uru guay" in " ".join(literals)
+    rdfxml = export(store, "rdfxml")
+    assert {q.triple for q in ox.parse(rdfxml, format=ox.RdfFormat.RDF_XML)} == {
+        q.triple for q in ox.parse(store.dump("ntriples", union=True), format=ox.RdfFormat.N_TRIPLES)}
+    g = nx.read_graphml(io.BytesIO(export(store, "graphml")), force_multigraph=True)
+    assert g.number_of_edges() > 0
+
+
 # Round trips: random small graphs, every export format read back by independent parsers.
 _RELATIONS = ("signed", "partyTo", "metWith", "visited", "invokes")
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)

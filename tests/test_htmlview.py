@@ -161,6 +161,7 @@ def test_page_data_has_facts_with_sources_colours_and_filters(store, tmp_path):
         ("Norland", "invokes", "Article 3"), ("Norland", "partyTo", "Harbour Accord"),
         ("Sudmark", "partyTo", "Harbour Accord"), ("Tomas Reyna", "affiliatedWith", "Sudmark"),
         ("Tomas Reyna", "signed", "Harbour Accord")]
+    assert nodes["Article 3"]["label"] == "Article 3 · Harbour\nAccord"  # as the picture labels it
     invoked = next(f for f in nodes["Article 3"]["facts"] if f["p"] == "invokes")
     assert (name[invoked["s"]], [s["sentence"] for s in invoked["sources"]]) == ("Norland", [INVOKED])
     visited = next(f for f in varga["facts"] if f["p"] == "visited")

@@ -41,3 +41,33 @@ def test_assertion_points_to_sentence_with_rule():
         SELECT ?rule ?text WHERE { ?a rdf:predicate tkg:signed ; tkg:rule ?rule ;
                                       prov:wasDerivedFrom/nif:anchorOf ?text }"""))
     assert rows and all("signed the River Plate Treaty" in r["text"].value for r in rows)
+
+
+def test_asserted_signings_with_a_signer_become_signed_facts_from_their_sentence(seeds_dir):
+    """Why the seeds hold no tkg:signed: of their four Signing events three are planned and the asserted one
+    ("a treaty ... was signed") names no signer. Every asserted Signing with a person or state as agent is a
+    tkg:signed fact read from the event's own sentence."""
+    from graph.pipeline import ingest
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore(None)
+    ingest([seeds_dir], store)
+    prefixes = ("PREFIX tkg: <https://w3id.org/treatykg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+                "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> ")
+    events = sorted((r["st"].value.rsplit("#")[-1], r["n"].value) for r in store.query(prefixes + """
+        SELECT ?e ?st (COUNT(?a) AS ?n) WHERE { ?e a tkg:Signing ; tkg:status ?st . OPTIONAL { ?e tkg:agent ?a } }
+        GROUP BY ?e ?st"""))
+    assert [s for s, _ in events] == ["asserted", "planned", "planned", "planned"]
+    assert events[0] == ("asserted", "0")
+    assert not store.query(prefixes + "ASK { ?x tkg:signed ?t }")
+    signed = OxigraphStore(None)
+    triples = build_triples(extract(document_from_text("r.txt", TEXT, date(1973, 12, 1))))
+    signed.replace_documents({"https://w3id.org/treatykg/doc/r": triples})
+    check = prefixes + """
+        SELECT ?x (BOUND(?f) AS ?fact) WHERE {
+          ?e a tkg:Signing ; tkg:status tkg:asserted ; tkg:agent ?x ; tkg:treaty ?t ; prov:wasDerivedFrom ?s .
+          { ?x a tkg:Person } UNION { ?x a tkg:State }
+          OPTIONAL { ?f rdf:subject ?x ; rdf:predicate tkg:signed ; rdf:object ?t ; prov:wasDerivedFrom ?s }
+        }"""
+    assert sorted((r["x"].value, r["fact"].value) for r in signed.query(check)) == [
+        (entity_iri("State", "argentina"), "true"), (entity_iri("State", "uruguay"), "true")]

@@ -14,13 +14,17 @@ from graph.errors import QueryError, UnknownEntityError
 from graph.namespaces import DCTERMS, RDF, SKOS, TKG, XSD, article_iri, document_iri, entity_iri
 from graph.render import (
     RELATIONS,
+    _draw_edges,
     _edge_groups,
     _inverse,
     _top_eigenvectors,
+    display_label,
     entity_graph,
     find_entity,
+    layout,
     render,
     select,
+    shortest_name,
 )
 from graph.store import OxigraphStore
 
@@ -172,10 +176,52 @@ def test_match_prefers_exact_label_then_person_or_state(tmp_path):
     assert find_entity(g, "Russia Today") == entity_iri("Organization", "Russia Today")
 
 
-def test_metwith_both_ways_is_one_double_arrow(store):
+def test_metwith_both_ways_is_one_line_without_arrow_heads(store):
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+
     g = entity_graph(store)
     met = [e for e in _edge_groups(g) if e[2] == "metWith"]
-    assert len(met) == 1 and met[0][3] == "both"
+    assert len(met) == 1 and met[0][3] == "plain"
+    # Drawn: one head per directed edge, none for metWith.
+    pair = select(g, focus="Putin", depth=1)[0]
+    pair = pair.subgraph([entity_iri("Person", "Vladimir Putin"), entity_iri("Person", "Kim Jong Un"),
+                          entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty")]).copy()
+    labels = {n: display_label(pair, n) for n in pair}
+    pos, *_ = layout(pair, labels, 8.5)
+    ax = Figure().add_subplot()
+    _draw_edges(ax, pair, pos, dict.fromkeys(pair, 200.0), labels, 8.5)
+    (heads,) = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_facecolor()[0][0] < 0.9]
+    assert len(heads.get_paths()) == 2  # Putin and Kim signed the treaty; they met each other
+
+
+def test_relation_names_are_drawn_above_the_markers_and_under_the_node_names(store, monkeypatch):
+    from matplotlib.colors import to_rgba
+
+    from graph.render import EDGE_TEXT
+
+    drawn = {}
+    monkeypatch.setattr("graph.render._save", lambda fig, out, dpi: drawn.setdefault("ax", fig.axes[0]))
+    render(store, "unused.png")
+    collections = drawn["ax"].collections
+    markers = next(c for c in collections if len(c.get_offsets()) == 8)  # one offset per node drawn
+    relation_names = next(c for c in collections if to_rgba(EDGE_TEXT) in map(tuple, c.get_facecolor()))
+    node_names = next(c for c in collections if to_rgba("black") in map(tuple, c.get_facecolor()))
+    assert markers.get_zorder() < relation_names.get_zorder() < node_names.get_zorder()
+
+
+def test_articles_are_labelled_with_their_treaty_and_long_names_wrap(store):
+    g = entity_graph(store)
+    art = article_iri(entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty"), "4")
+    assert display_label(g, art) == "Article 4 ·\nComprehensive\nStrategic Partnership\nTreaty"
+    # The treaty's shortest name is the one shown; the prefLabel on a tie.
+    assert shortest_name({"label": "Non-Proliferation Treaty", "aliases": "NPT|Treaty on the Non-Proliferation"}) \
+        == "NPT"
+    assert shortest_name({"label": "Oslo Accord", "aliases": "Accord Oslo"}) == "Oslo Accord"
+    long = entity_iri("Treaty", "Comprehensive Strategic Partnership Treaty")
+    # Every word of a long name is drawn: it wraps onto as many lines as it needs, never cut.
+    assert display_label(g, long).split() == "Comprehensive Strategic Partnership Treaty".split()
+    assert "…" not in display_label(g, long)
 
 
 def big_store(n: int = 200) -> OxigraphStore:

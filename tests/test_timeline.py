@@ -96,7 +96,17 @@ def store() -> OxigraphStore:
             text="Russia said it was not withdrawing from the treaty.")
     d.event("Withdrawal", treaty, "planned", day="2026", agents=(usa,),
             text="Washington may leave it in 2026.")
-    d.event("Invocation", treaty, day="2022-08-08", agents=(russia,))  # not a lifecycle event
+    d.event("Invocation", treaty, day="2022-08-08", agents=(russia,), text="Russia invoked the treaty in August 2022.")
+    # An invocation of one of its articles, without a date of its own: the publication date stands in.
+    art = ox.NamedNode(entity_iri("Article", "New START Article XIV"))
+    d.triples += [(art, A, tkg("Article")), (art, ox.NamedNode(SKOS + "prefLabel"), ox.Literal("Article XIV")),
+                  (art, tkg("articleOf"), treaty),
+                  (d.node, tkg("publishedDate"), when("2024-05-10"))]
+    d.event("Invocation", art, agents=(usa,), text="Washington invoked Article XIV.")
+    # Who acts for which state: the people and the body are drawn under it.
+    d.fact(obama, "affiliatedWith", usa, "President Obama of the United States.")
+    d.fact(medvedev, "affiliatedWith", russia, "Russian President Medvedev.")
+    d.fact(senate, "affiliatedWith", usa, "The U.S. Senate.")
     d.event("Signing", treaty, "planned", agents=(russia,))  # no date: not on a timeline
     d.event("Withdrawal", other, day="2020-11-22", agents=(usa,))  # another treaty
     # Date facts: the first two repeat events (same day; a year the event falls in) and are left out.
@@ -118,12 +128,38 @@ def test_points_sorted_with_kinds_statuses_and_agents(store, tmp_path):
         ("2010-12", "Ratification", "U.S. Senate", "asserted"),
         ("2011-01-26", "Ratification", None, "asserted"),
         ("2011-02-05", "EntryIntoForce", None, "asserted"),
+        ("2022-08-08", "Invocation", "Russia", "asserted"),
         ("2023-02-21", "Suspension", "Russia", "asserted"),
         ("2023-02-21", "Withdrawal", "Russia", "denied"),
+        ("2024-05-10", "Invocation", "United States", "asserted"),
         ("2026", "Withdrawal", "United States", "planned"),
     ]
     whens = [p.when for p in result.points]
     assert whens == sorted(whens)
+
+
+def test_invocations_are_on_the_timeline_dated_by_sentence_or_publication(store, tmp_path):
+    result = timeline(store, "New START", tmp_path / "t.png")
+    invoked = [(p.date, p.agent, p.article, p.dated) for p in result.points if p.kind == "Invocation"]
+    assert invoked == [("2022-08-08", "Russia", None, "sentence"),
+                       ("2024-05-10", "United States", "Article XIV", "published")]
+    assert ("2024-05-10 (published)\tInvocation of Article XIV\tUnited States\tasserted\tnew-start.txt\t"
+            "Washington invoked Article XIV.") in result.lines()
+
+
+def test_people_and_bodies_are_grouped_under_the_state_they_act_for(store, tmp_path):
+    from graph.timeline import lane_groups
+
+    points = timeline(store, "New START", tmp_path / "t.png").points
+    assert {p.agent: p.party for p in points if p.agent} == {
+        "Barack Obama": "United States", "Dmitry Medvedev": "Russia", "U.S. Senate": "United States",
+        "Russia": None, "United States": None}
+    assert lane_groups(points) == [("treaty", None), ("United States", None), ("Barack Obama", "United States"),
+                                   ("U.S. Senate", "United States"), ("Russia", None),
+                                   ("Dmitry Medvedev", "Russia")]
+    # A person whose state has no point of its own still appears under it.
+    alone = [p for p in points if p.agent == "Dmitry Medvedev"]
+    assert lane_groups(alone) == [("Russia", None), ("Dmitry Medvedev", "Russia")]
 
 
 def test_points_carry_their_sources(store, tmp_path):
@@ -200,3 +236,16 @@ def test_other_extensions_refused_before_any_work(store, tmp_path, name):
     with pytest.raises(QueryError, match=r"cannot render to '.*': the file name must end in .png, .svg, .pdf$"):
         timeline(store, "New START", tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_year_and_month_dates_are_drawn_as_spans(store, tmp_path, monkeypatch):
+    """A point known to the month or year gets a bar over that whole period, a day none."""
+    drawn = {}
+    monkeypatch.setattr("graph.timeline._save", lambda fig, out: drawn.setdefault("fig", fig))
+    timeline(store, "New START", tmp_path / "t.png")
+    ax = drawn["fig"].axes[0]
+    bars = sorted(tuple(line.get_xdata()) for line in ax.lines if line.get_linewidth() == 6)
+    assert bars == [(date(2010, 12, 1), date(2011, 1, 1)), (date(2026, 1, 1), date(2027, 1, 1))]
+    import matplotlib.pyplot as plt
+
+    plt.close(drawn["fig"])
