@@ -56,3 +56,8 @@ def test_planned_denied_and_possible_acts_are_not_facts(sentence):
 
 def test_a_general_verb_needs_a_treaty_as_object():
     assert facts("Kenya joined the talks on fisheries.", "acceded") == set()
+
+
+def test_a_text_adopted_by_the_general_assembly_is_not_ratified():
+    assert not facts("The Keta Fisheries Accord was approved by the UN General Assembly on 10 May 2019.",
+                     "ratified")

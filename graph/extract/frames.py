@@ -58,6 +58,7 @@ class Lexicon:
     list_introducers: frozenset[str]
     group_nouns: frozenset[str]
     speech_verbs: tuple[str, ...]
+    adopting_bodies: frozenset[str]  # bodies whose approval adopts a text, not a state's ratification
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,7 +88,8 @@ def lexicon() -> Lexicon:
             support_verbs=frozenset(f.get("support_verbs", ())),
             object_required=frozenset(f.get("object_required", ())))
     return Lexicon(
-        frames=frames, speech_verbs=tuple(raw["speech_verbs"]), instrument_nouns=frozenset(raw["instruments"]["nouns"]),
+        frames=frames, speech_verbs=tuple(raw["speech_verbs"]), adopting_bodies=frozenset(raw["adopting_bodies"]),
+        instrument_nouns=frozenset(raw["instruments"]["nouns"]),
         instrument_kinds=dict(raw["instruments"]["kinds"]), ratification_laws=frozenset(raw["ratification_laws"]),
         acting_for=frozenset(raw["acting_for"]), acting_for_verbs=frozenset(raw["acting_for_verbs"]),
         behalf_nouns=frozenset(raw["behalf_nouns"]), list_introducers=frozenset(raw["list_introducers"]),

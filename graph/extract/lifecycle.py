@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..namespaces import fold
 from .context import Context, Event, Fact, RelationResult, Sentence, para_start
 from .frames import (
     Trigger,
@@ -23,6 +24,7 @@ from .frames import (
     verb_agents,
     verb_themes,
 )
+from .mentions import gazetteer
 from .modality import status_of
 from .resolve import Entity
 
@@ -36,6 +38,10 @@ _LEAVING = re.compile(r"\b(?:suspen|withdr|denunc|denounc|terminat|exit)", re.I)
 _ORDINAL = re.compile(r"\b(?:became|becomes|becoming|was|were|is)\s+(?:the\s+)?(?:first|last|latest|second|third|"
                       r"\d+(?:st|nd|rd|th))\b", re.I)
 _TREATY_NOUNS = {"treaty", "agreement", "pact", "accord", "deal", "convention", "protocol"}
+
+
+def _canonical_org(e: Entity) -> str:
+    return gazetteer().orgs.get(fold(e.display), e.display)
 
 
 def match(triggers: list[Trigger]) -> list[Trigger]:
@@ -140,6 +146,9 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
     if not treaties:
         return  # "the Knesset ratified the document" without a treaty in sight names nothing
     agents = verb_agents(tok, ctx, frame)
+    if kind == "Ratification" and tok.lemma_ in frame.named_theme_only and agents and all(
+            _canonical_org(a) in lex.adopting_bodies for a in agents):
+        return  # "approved by the UN General Assembly": the text was adopted, no state ratified it
     if kind == "Signing" and agents:
         agents += [e for e in co_agents(tok, ctx, frame) if e not in agents]
     if kind == "Withdrawal" and tok.lemma_ == "terminate":
