@@ -118,3 +118,9 @@ def test_a_first_name_the_tagger_dropped_is_kept():
 
 def test_a_state_s_capital_by_demonym_is_that_city():
     assert "Accra" in named("The envoy flew on to the Ghanaian capital the next day.", "Place")
+
+
+def test_article_subdivisions_stay_with_their_article_and_its_treaty():
+    found = [m for m in mentions_of("The council acted in line with Article 4(p) of the Keta Fisheries Accord and "
+                                    "Article XI:2(a) of the Reef Charter.") if m.cls == "Article"]
+    assert [(m.number, m.treaty is not None) for m in found] == [("4", True), ("11", True)]

@@ -180,7 +180,9 @@ def _patterns() -> dict[str, re.Pattern]:
     )
     article = re.compile(
         r"\b(?:(?:[Pp]aragraph|[Pp]ara\.?|[Cc]lause)\s+(?P<para>\d+)\s+of\s+)?(?:Article|Art\.|article)\s+"
-        r"(?P<num>\d+(?:\.\d+)*[a-z]?|[IVXLC]+\b)(?:\s*\((?P<para2>\d+)\))?"
+        # Sub-divisions stay part of the mention: "Article 3(1)(b)", "Article 7 (g)", "Article XI:2(a)".
+        r"(?P<num>\d+(?:\.\d+)*[a-z]?|[IVXLC]+\b)(?:\s?\((?P<para2>\d+)\)|:(?P<para3>\d+))?"
+        r"(?:\s?\((?:\d+|[a-z]{1,4})\))*"
     )
     anaphor = re.compile(
         # Up to two modifiers tell treaties apart: "the boundary agreement", "the 1974 agreement".
@@ -474,7 +476,7 @@ def find_articles(text: str, treaties: list[Mention]) -> list[Mention]:
             if value is None:
                 continue
             num = str(value)
-        para = m.group("para") or m.group("para2")
+        para = m.group("para") or m.group("para2") or m.group("para3")
         end = m.end()
         owner = None
         tail = re.match(r"\s+of\s+", text[end:])
