@@ -59,3 +59,15 @@ def test_a_description_joins_the_proper_name_the_report_gives_later():
     ex = run("Ghana and Togo signed a treaty on reef fisheries management.\n\nThe Treaty on Reef Fisheries "
              "Management enters into force in May.")
     assert len(entities(ex, "Treaty")) == 1
+
+
+def test_a_treaty_called_by_another_name_is_one_treaty():
+    ex = run("Ghana and Togo agreed on the text of a Fisheries Cooperation Treaty, called the Keta Treaty, on Monday. "
+             "The Keta Treaty will be signed in May.")
+    [treaty] = entities(ex, "Treaty")
+    assert treaty.display == "Keta Treaty"
+
+
+def test_two_treaties_offered_as_alternatives_stay_two():
+    ex = run("Parliament debated whether to ratify the Keta Treaty or the Volta Basin Treaty.")
+    assert len(entities(ex, "Treaty")) == 2

@@ -107,7 +107,8 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
         if m.cls in {"State", "Place"}:
             add(m, get(m.cls, m.key, m.display))
 
-    treaty_ents = [e for e in by_key.values() if e.cls == "Treaty"]
+    _join_aliases(mentions, text, by_key, of)
+    treaty_ents = list({id(e): e for e in by_key.values() if e.cls == "Treaty"}.values())
     main = _main_treaty(treaty_ents, text)
     named_treaties = _NamedTreaties(mentions, of)
     for m in mentions:
@@ -157,11 +158,41 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
             ent.labels.add(f"{m.display} of the {owner.display}")
         ent.mentions.append(m)
         of[id(m)] = ent
-    entities = sorted(by_key.values(), key=lambda e: (e.cls, e.key))
+    entities = sorted({id(e): e for e in by_key.values()}.values(), key=lambda e: (e.cls, e.key))
     for e in entities:
         if e.cls == "State" and e.display in g.historical:
             e.labels.add(e.display)
     return Resolution(entities, of, main)
+
+
+# "the Mutual Defence Treaty, called the Pukpuk Treaty", "the Treaty of X or the Y Treaty", "X, also known as Y".
+_ALIAS_LINK = re.compile(r"\s*,?\s*(?:(?:also|formally|officially|better|commonly)\s+)?(?:called|known\s+as|dubbed|"
+                         r"nicknamed|named|or)\s+(?:the\s+)?", re.I)
+
+
+def _join_aliases(mentions: list[Mention], text: str, by_key: dict, of: dict[int, Entity]) -> None:
+    """Two treaty names the text gives as names of one treaty become one entity: the one a proper
+    name (not a description) with the fewest words keeps its IRI, so other reports that use only
+    that name reach the same node."""
+    named = sorted((m for m in mentions if m.cls == "Treaty" and m.key and id(m) in of), key=lambda m: m.start)
+    for a, b in zip(named, named[1:], strict=False):
+        ea, eb = of[id(a)], of[id(b)]
+        link = _ALIAS_LINK.fullmatch(text, a.end, b.start)
+        if ea is eb or not link:
+            continue
+        if re.search(r"\bor\b", link.group(0), re.I) and not text.startswith(",", b.end):
+            continue  # "ratify the X or the Y" offers two treaties; "the X or the Y, will …" renames one
+
+        keep, drop = sorted((ea, eb), key=lambda e: (any(m.extra.get("generic") for m in e.mentions),
+                                                      len(e.display.split()), e.display))
+        for m in drop.mentions:
+            of[id(m)] = keep
+        keep.mentions += drop.mentions
+        keep.labels |= drop.labels
+        keep.parties |= drop.parties
+        for k, e in list(by_key.items()):
+            if e is drop:
+                by_key[k] = keep
 
 
 _INDEFINITE = re.compile(r"\b(?:an?|another|one)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
