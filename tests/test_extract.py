@@ -484,3 +484,20 @@ def test_a_treaty_between_their_countries_names_the_states_its_signers_serve():
              "border between their countries in Lome.")
     parties = {s for s, _ in facts(ex, "partyTo")}
     assert parties == {"Ghana", "Togo"}
+
+
+def test_a_verbless_line_that_relies_on_an_article_ends():
+    # Walking up from "under" to its verb stops at the root: a headline without a verb must not loop.
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError("extraction did not finish")
+
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        ex = run("Consultations under Article 4 of the Keta Fisheries Accord, as requested by Ghana.")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert [e.display for e in ex.resolution.entities if e.cls == "Article"] == ["Article 4"]

@@ -58,7 +58,7 @@ def _actors(verb, ctx: Context, frame) -> list[Entity]:
     """Who acts: the verb's subject, else, for a participle ("…, invoking Article 4", "Acting under
     Article 7, the Council …"), the subject of the clause it qualifies."""
     agents = verb_agents(verb, ctx, frame)
-    if not agents and verb.dep_ == "advcl" and verb.head is not verb:
+    if not agents and verb.dep_ == "advcl" and verb.head != verb:
         agents = verb_agents(verb.head, ctx, frame)
     return agents
 
@@ -93,7 +93,7 @@ def _under_article(trig: Trigger, sent: Sentence, ctx: Context, out: RelationRes
         return
     art = ctx.res.entity(nxt)
     verb = tok.head
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
     agents = _actors(verb, ctx, trig.frame)
     if not agents and verb.dep_ == "xcomp":

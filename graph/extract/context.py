@@ -306,7 +306,7 @@ def subjects(verb, ctx: Context, classes=ACTORS) -> list[Entity]:
                 return found
         if head.dep_ == "relcl":
             return ctx.ents_in_tokens(subject_tokens(head.head), classes)
-        if head.dep_ not in {"conj", "xcomp"} or head.head is head:
+        if head.dep_ not in {"conj", "xcomp"} or head.head == head:
             break
         head = head.head
     return []
@@ -345,7 +345,7 @@ def subject_entities(tok, ctx: Context, classes) -> list[Entity]:
 def _qualifies_person(t, person_tokens: set[int]) -> bool:
     # Up a chain of modifiers ("US" -> "President" -> "Carter"): does it end in a person's name?
     for _ in range(4):
-        if t.dep_ not in {"compound", "amod", "nmod", "poss"} or t.head is t:
+        if t.dep_ not in {"compound", "amod", "nmod", "poss"} or t.head == t:
             return False
         t = t.head
         if t.i in person_tokens:
@@ -371,7 +371,7 @@ def subject_tokens(tok):
     # The subject's own words and its conjuncts ("Egypt and Israel"), not what describes them.
     out = []
     for t in tok.subtree:
-        if any(_describes(a) and a in tok.subtree and t in a.subtree and a is not tok for a in t.ancestors):
+        if any(_describes(a) and a in tok.subtree and t in a.subtree and a != tok for a in t.ancestors):
             continue
         out.append(t)
     return out

@@ -253,7 +253,7 @@ def agent_noun_roles(tok, ctx: Context, frame: Frame) -> tuple[list[Entity], lis
     head = tok.head
     agents: list[Entity] = []
     if tok.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ in {"be", "include"}:
-        others = [c for c in head.children if c.dep_ in {"attr", "dobj", "acomp", "appos"} and c is not tok]
+        others = [c for c in head.children if c.dep_ in {"attr", "dobj", "acomp", "appos"} and c != tok]
         agents = ctx.ents_in_tokens(tokens_of(others), frame.agents)
         agents += [e for e in listed_after(head, ctx, frame.agents) if e not in agents]
     elif tok.dep_ == "attr" and head.lemma_ == "be":
@@ -283,7 +283,7 @@ def acting_for(agents: list[Entity], ctx: Context, sent_span) -> list[tuple[Enti
                 if c.dep_ in {"acl", "relcl"} and c.lemma_ in lex.acting_for_verbs:
                     heads += [d for d in c.children if d.dep_ == "dobj"]
             nxt = ctx.doc[span.end] if span.end < len(ctx.doc) else None
-            if nxt is not None and nxt.lower_ in lex.acting_for and not any(h.head is nxt for h in heads):
+            if nxt is not None and nxt.lower_ in lex.acting_for and not any(h.head == nxt for h in heads):
                 heads += [p for p in nxt.children if p.dep_ == "pobj"]
             for e in ctx.ents_in_tokens([t for h in heads for t in h.subtree], {"State", "Organization"}):
                 if e.iri != person.iri:

@@ -87,7 +87,7 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
     kind = frame.event
     treaties = verb_themes(tok, ctx, frame)
     rel = tok
-    while rel.dep_ == "conj" and rel.head is not rel:
+    while rel.dep_ == "conj" and rel.head != rel:
         rel = rel.head
     if not treaties and rel.dep_ in {"acl", "relcl"}:
         # "the Treaty of Lisbon, signed by … on 13 December 2007"; "the treaty between A and B, which A and B
@@ -95,7 +95,7 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
         noun = rel.head
         for _ in range(4):
             treaties = ctx.ents_in_tokens([noun], {"Treaty"})
-            if treaties or noun.head is noun or rel.dep_ == "acl":
+            if treaties or noun.head == noun or rel.dep_ == "acl":
                 break
             noun = noun.head
     before = ctx.text[sent.start:tok.idx]
@@ -157,7 +157,7 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
     if status == "planned" and ordinal:
         status = "asserted"  # "became the last of the 27 states to ratify": it did ratify
         verb = tok.head
-        while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+        while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
             verb = verb.head
         agents = agents or verb_agents(verb, ctx, frame)
     _affiliations(agents, sent, tok, ctx, out)

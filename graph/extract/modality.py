@@ -64,7 +64,7 @@ def status_of(tok) -> str:
                 return "claimed"
             if node.lemma_ in c.planned:
                 return "planned"
-        if node.head is node or node.dep_ == "relcl":
+        if node.head == node or node.dep_ == "relcl":
             break
         if node.dep_ == "conj":
             governing = False

@@ -177,7 +177,7 @@ def _visit(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> 
                   for cc in [c, *c.conjuncts] for p in cc.children if p.dep_ == "pobj"]
         # "flew to Cairo and then on to Jerusalem": a conjoined "on to" names another stop.
         heads += [p for c in tok.children if c.dep_ in {"conj", "advmod", "prep"} for pp in c.subtree
-                  if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head is not tok for p in pp.children
+                  if pp.dep_ == "prep" and pp.lower_ == "to" and pp.head != tok for p in pp.children
                   if p.dep_ == "pobj" and "to" in reach]
         dests = []
         for h in heads:
@@ -234,7 +234,7 @@ def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -
             b = ctx.ents_in_tokens(withs, persons)
             a = ctx.ents_in_tokens([t for c in tok.children if c.dep_ == "poss" for t in c.subtree], persons)
             head = tok.head
-            while not a and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+            while not a and head.pos_ not in {"VERB", "AUX"} and head.head != head:
                 head = head.head
             if not a and head.pos_ in {"VERB", "AUX"}:
                 a = subjects(head, ctx, persons)
