@@ -71,3 +71,19 @@ def test_a_treaty_called_by_another_name_is_one_treaty():
 def test_two_treaties_offered_as_alternatives_stay_two():
     ex = run("Parliament debated whether to ratify the Keta Treaty or the Volta Basin Treaty.")
     assert len(entities(ex, "Treaty")) == 2
+
+
+def test_a_known_body_s_acronym_in_a_longer_name_keys_like_its_full_name():
+    short = entities(run("The AU Commission met in Addis Ababa on Monday."), "Organization")
+    full = entities(run("The African Union Commission met in Addis Ababa on Monday.", "b.txt"), "Organization")
+    assert {e.iri for e in short} & {e.iri for e in full}
+
+
+def test_pact_and_agreement_with_one_name_are_one_treaty():
+    ex = run("Ghana ratified the Keta Fisheries Agreement in May. The Keta Fisheries pact enters into force in June.")
+    assert len(entities(ex, "Treaty")) == 1
+
+
+def test_a_protocol_is_not_the_convention_of_the_same_name():
+    ex = run("Ghana ratified the Keta Fisheries Convention in May and the Keta Fisheries Protocol in June.")
+    assert len(entities(ex, "Treaty")) == 2

@@ -86,6 +86,9 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
             target = get("Person", m.key, m.display)
         add(m, target)
     # Organisations: longest names first, then short forms that are part of exactly one of them.
+    for m in named:
+        if m.cls == "Organization":
+            m.key = _expanded_org_key(m)
     orgs = sorted((m for m in named if m.cls == "Organization"), key=lambda m: -len(m.key))
     for m in orgs:
         target = by_key.get(("Organization", m.key)) or _org_target(m, by_key)
@@ -226,6 +229,14 @@ def _person_target(m: Mention, by_key) -> Entity | None:
     return None
 
 
+def _expanded_org_key(m: Mention) -> str:
+    """"AU Commission" is keyed as "African Union Commission": a known body's acronym heading a longer
+    name is spelled out, so both spellings (in any report) mint one IRI."""
+    first, _, rest = m.display.partition(" ")
+    full = gazetteer().orgs.get(fold(first)) if rest and first.isupper() and len(first) > 1 else None
+    return normalize_key(f"{full} {rest}") if full else m.key
+
+
 def _org_target(m: Mention, by_key) -> Entity | None:
     """The longer organisation name a short one abbreviates.
 
@@ -259,6 +270,10 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w)
 
 
+# Type words a report uses for one another; a protocol, convention or charter is another kind of text.
+_INTERCHANGEABLE = {"treaty", "agreement", "pact", "accord", "deal"}
+
+
 def _treaty_target(m: Mention, by_key) -> Entity | None:
     words = set(m.key.split())
     content = m.key.split()[:-1]
@@ -271,6 +286,12 @@ def _treaty_target(m: Mention, by_key) -> Entity | None:
                     acr in {_initials(other[:-1]), _initials(other)}:
                 return e
     type_word = m.key.split()[-1]
+    if type_word in _INTERCHANGEABLE:
+        # "the AfCFTA pact" after "the AfCFTA Agreement": news uses these type words for one another.
+        same = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[:-1] == content
+                and e.key.split()[-1] in _INTERCHANGEABLE and e.key != m.key and content]
+        if len(same) == 1:
+            return same[0]
     # "Test-Ban Treaty" shortens "Comprehensive Nuclear-Test-Ban Treaty", keeping its
     # word order; "Strategic Arms Reduction Treaty" is not "Further Reduction … Strategic Offensive Arms Treaty".
     candidates = [e for (cls, _), e in by_key.items() if cls == "Treaty" and e.key.split()[-1] == type_word
