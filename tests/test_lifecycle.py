@@ -61,3 +61,18 @@ def test_a_general_verb_needs_a_treaty_as_object():
 def test_a_text_adopted_by_the_general_assembly_is_not_ratified():
     assert not facts("The Keta Fisheries Accord was approved by the UN General Assembly on 10 May 2019.",
                      "ratified")
+
+
+def test_states_listed_after_a_relative_clause_on_a_group_noun_ratified():
+    got = facts("The Keta Fisheries Accord was signed in 2019. Among the states that have ratified the accord are: "
+                "Ghana, Togo and Benin.", "ratified")
+    assert {s for s, _ in got} == {"Ghana", "Togo", "Benin"}
+
+
+def test_the_treaty_on_a_date_is_the_treaty_and_its_parliament_one_body():
+    text = ("The Keta Fisheries Protocol was signed in 2022. Ghana's National Assembly ratified the protocol on "
+            "March 27.")
+    ex = extract(document_from_text("t.txt", text, date(2024, 5, 10)))
+    bodies = [e for e in ex.resolution.entities if e.cls == "Organization"]
+    assert len(bodies) == 1
+    assert (bodies[0].display, "Keta Fisheries Protocol") in facts(text, "ratified")

@@ -207,7 +207,8 @@ def verb_agents(tok, ctx: Context, frame: Frame) -> list[Entity]:
     classes = set(frame.agents) | ({"Place"} if "State" in frame.agents else set())
     found = as_states(subjects(tok, ctx, classes), ctx, frame.agents)
     found = [e for e in found if e.cls in frame.agents]
-    if not found and _group_subject(tok):
+    if not found and (_group_subject(tok) or tok.dep_ == "relcl" and tok.head.lemma_ in lexicon().group_nouns):
+        # "three countries ratified it: A, B and C"; "among the states that ratified it are: A, B and C"
         found = listed_after(tok, ctx, frame.agents)
     return found
 

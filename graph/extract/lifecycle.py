@@ -35,7 +35,7 @@ _DOCUMENT_BEFORE = re.compile(r"\b(?:letter|notice|note|notification|statement|d
                               r"application|petition)s?\b[^.]*$", re.I)
 _LAW_BEFORE = re.compile(r"\b(?:bill|law|legislation|decree)s?\b", re.I)
 _LEAVING = re.compile(r"\b(?:suspen|withdr|denunc|denounc|terminat|exit)", re.I)
-_ORDINAL = re.compile(r"\b(?:became|becomes|becoming|was|were|is)\s+(?:the\s+)?(?:first|last|latest|second|third|"
+_ORDINAL = re.compile(r"\b(?:became|becomes|becoming|was|were|is)\s+(?:the\s+)?(?:first|last|final|latest|second|third|"
                       r"\d+(?:st|nd|rd|th))\b", re.I)
 _TREATY_NOUNS = {"treaty", "agreement", "pact", "accord", "deal", "convention", "protocol"}
 

@@ -256,6 +256,9 @@ def _org_target(m: Mention, by_key) -> Entity | None:
             candidates.append(e)
         elif other[-n:] == words and all(w in state_words for w in other[:-n]):
             candidates.append(e)
+    # "National Assembly" read inside "Hungary's National Assembly" is that body, whatever else could fit.
+    containing = [e for e in candidates if any(x.start <= m.start and m.end <= x.end for x in e.mentions)]
+    candidates = containing or candidates
     return candidates[0] if len(candidates) == 1 else None
 
 
