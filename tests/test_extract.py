@@ -501,3 +501,10 @@ def test_a_verbless_line_that_relies_on_an_article_ends():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert [e.display for e in ex.resolution.entities if e.cls == "Article"] == ["Article 4"]
+
+
+def test_a_bare_office_serves_the_state_acting_in_its_sentence_not_the_one_it_reports_on():
+    ex = run("Ghana joined the Keta Fisheries Accord on Monday after Foreign Minister Kofi Adansi signed it.")
+    assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
+    ex = run("Deputy Foreign Minister Kofi Adansi told reporters that Togo had breached the Keta Fisheries Accord.")
+    assert ("Kofi Adansi", "Togo") not in facts(ex, "affiliatedWith")

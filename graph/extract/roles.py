@@ -249,9 +249,12 @@ def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -
                                 others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
 
 
-_BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b(?:the|and|by|with|under|former|then)\s+)"
-                         r"(?P<t>President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|Foreign Minister|"
-                         r"Defen[cs]e Minister|Secretary of State)\s+$")
+# A national office with no country named, after anything but a capitalised word (which would name it):
+# "after Foreign Minister X", "said Defense Secretary X".
+_BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b[a-z]+\s+)"
+                         r"(?P<t>(?:Vice\s+)?President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|"
+                         r"Secretary of State|(?:Deputy\s+)?(?:Foreign|Defen[cs]e|Justice|Interior|Finance|Trade|"
+                         r"Economy|Energy)\s+(?:Minister|Secretary))\s+$")
 
 
 def _bare_titles(ctx: Context, out: RelationResult) -> None:
@@ -286,7 +289,9 @@ def _bare_titles(ctx: Context, out: RelationResult) -> None:
                 if e is None or e.cls != "State" or e.iri in others:
                     continue
                 tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
-                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
+                # … not in what he reports ("X told reporters that Washington had …").
+                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"} and not any(
+                        a.dep_ == "ccomp" for a in tok.root.ancestors):
                     counts.setdefault(e.iri, [0, -abs(x.start - m.start), e])
                     counts[e.iri][0] += 1
             state = max(counts.values(), key=lambda c: (c[0], c[1]))[2] if counts else None
