@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from .documents import Document, Source, document_id, find_sources, read_documents, read_sidecar, shown
+from .documents import Document, Source, document_id, find_sources, read_documents, read_sidecar
 from .errors import InputError, TreatyKGError
-from .namespaces import DOC, document_iri
+from .namespaces import DOC, document_iri, is_iri
 from .readers import FEED_SUFFIXES, JSONL_SUFFIXES
 from .store import Store
+from .terminal import shown
 
 BATCH_DOCS = 32
 RECORD_SUFFIXES = JSONL_SUFFIXES + FEED_SUFFIXES  # files that hold many documents
@@ -242,8 +243,11 @@ def _progress(total: int, show: bool):
 def remove(store: Store, document: str) -> str:
     """Remove a document's graph, by its identifier (sidecar ``id`` or ``url``, or its path relative to
     the folder it was ingested from) or its IRI; returns the IRI removed."""
-    candidates = [document] if document.startswith(DOC) else [document_iri(document)]
-    if document.startswith(("http://", "https://")) and document not in candidates:
+    # The argument itself is tried as an IRI only when it is one: anything else is an identifier, which
+    # document_iri() turns into an IRI, so no argument reaches a store's SPARQL as it was typed.
+    named = document.startswith(("http://", "https://")) and is_iri(document)
+    candidates = [document] if named and document.startswith(DOC) else [document_iri(document)]
+    if named and document not in candidates:
         candidates.append(document)  # a document IRI minted elsewhere
     for iri in candidates:
         if store.remove_document(iri):

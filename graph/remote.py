@@ -55,7 +55,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
 from .namespaces import BASE, DOC, PREFIXES, hashed_iri
-from .store import DATASET_FORMATS, RDF_FORMATS, Triple, check_query, graph_update, relines, remove_update
+from .store import DATASET_FORMATS, RDF_FORMATS, Triple, check_query, graph_update, iri_term, relines, remove_update
 
 PRESETS = ("oxigraph", "fuseki", "virtuoso", "graphdb")
 LAYOUTS = ("merged", "union")
@@ -442,22 +442,23 @@ class HttpStore:
         else:
             # Idempotent: each graph is dropped, then written whole.
             self._update(" ;\n".join(
-                f"DROP SILENT GRAPH <{doc}> ;\nINSERT DATA {{ GRAPH <{doc}> {{\n"
+                f"DROP SILENT GRAPH {iri_term(doc)} ;\nINSERT DATA {{ GRAPH {iri_term(doc)} {{\n"
                 + "".join(f"{s} {p} {o} .\n" for s, p, o in triples) + "} }"
                 for doc, triples in clean.items()), idempotent=True)
 
     def remove_document(self, doc_iri: str) -> bool:
         """Remove a document's graph (and, merged layout, its share of the default graph); False if absent."""
         self._writable()
+        graph = iri_term(doc_iri)  # refuses what is not an IRI before anything is sent
         if self.layout == "union" and self.endpoints.gsp:
             response = self._request("DELETE", self.endpoints.gsp, params={"graph": doc_iri})
             return response.status_code != 404
-        if not self._select(f"ASK {{ GRAPH <{doc_iri}> {{ ?s ?p ?o }} }}", dataset=False):
+        if not self._select(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}", dataset=False):
             return False
         merged = self.endpoints.merged_graph
         # Removing what is already gone changes nothing: both updates are idempotent.
         if self.layout == "union":
-            self._update(f"DROP SILENT GRAPH <{doc_iri}>", idempotent=True)
+            self._update(f"DROP SILENT GRAPH {graph}", idempotent=True)
         else:
             self._update(remove_update(doc_iri, merged), idempotent=True)
         return True
@@ -513,7 +514,7 @@ class HttpStore:
         for doc in self.documents():
             graph = ox.NamedNode(doc)
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in
-                         self._triples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}",
+                         self._triples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(doc)} {{ ?s ?p ?o }} }}",
                                        dataset=False))
         return quads
 

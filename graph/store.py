@@ -19,7 +19,8 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
-from .namespaces import PREFIXES, SPARQL_PREFIXES
+from .namespaces import PREFIXES, SPARQL_PREFIXES, is_iri
+from .terminal import shown
 
 DEFAULT_STORE = ".treatykg/store"
 STORE_ENV = "TREATYKG_STORE"
@@ -98,13 +99,23 @@ def check_query(sparql: str, allow_service: bool = False) -> str:
     return SPARQL_PREFIXES + sparql
 
 
+def iri_term(iri: str) -> str:
+    """``iri`` as a SPARQL term (``<…>``), refused unless it is an absolute IRI: the characters that
+    could end the term (``>``, spaces, quotes, braces, …) are not allowed in one, so no argument can
+    change what a request built from it does."""
+    if not is_iri(iri):
+        raise StoreError(f"not an IRI: {shown(iri)!r}")
+    return f"<{iri}>"
+
+
 def _forget(doc: str, merged: str | None = None) -> str:
     # Take the document's triples out of the merged graph unless another document has them.
-    target, others = (f"GRAPH <{merged}> {{ ?s ?p ?o }}", f"?g != <{doc}> && ?g != <{merged}>") if merged \
-        else ("?s ?p ?o", f"?g != <{doc}>")
-    return (f"DELETE {{ {target} }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
+    doc = iri_term(doc)
+    target, others = (f"GRAPH {iri_term(merged)} {{ ?s ?p ?o }}", f"?g != {doc} && ?g != {iri_term(merged)}") \
+        if merged else ("?s ?p ?o", f"?g != {doc}")
+    return (f"DELETE {{ {target} }} WHERE {{ GRAPH {doc} {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({others}) }} }} ;\n"
-            f"DROP SILENT GRAPH <{doc}>")
+            f"DROP SILENT GRAPH {doc}")
 
 
 def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> str:
@@ -118,8 +129,8 @@ def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> st
     parts = []
     for doc, triples in docs.items():
         body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
-        into = f"GRAPH <{merged}> {{\n{body}\n}}" if merged else f"\n{body}\n"
-        parts.append(f"{_forget(doc, merged)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
+        into = f"GRAPH {iri_term(merged)} {{\n{body}\n}}" if merged else f"\n{body}\n"
+        parts.append(f"{_forget(doc, merged)} ;\nINSERT DATA {{ GRAPH {iri_term(doc)} {{\n{body}\n}} }} ;\n"
                      f"INSERT DATA {{{into}}}")
     return " ;\n".join(parts)
 
@@ -183,9 +194,10 @@ class OxigraphStore:
             raise StoreError(f"cannot write to store {self.path}: {_one_line(exc)}") from None
 
     def remove_document(self, doc_iri: str) -> bool:
+        update = remove_update(doc_iri)  # refuses what is not an IRI
         if not self._store.contains_named_graph(ox.NamedNode(doc_iri)):
             return False
-        self._store.update(remove_update(doc_iri))
+        self._store.update(update)
         return True
 
     def documents(self) -> list[str]:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import httpx
 import pyoxigraph as ox
@@ -23,9 +24,9 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.errors import QueryError, StoreError, TimeLimitError
+from graph.errors import QueryError, StoreError, TimeLimitError, TreatyKGError
 from graph.namespaces import DOC, ID, RDF, RDFS, TKG, XSD
-from graph.pipeline import ingest
+from graph.pipeline import ingest, remove
 from graph.query import bind_params, catalogue
 from graph.remote import MERGED_GRAPH, HttpStore, endpoints, find_credentials, parse_location
 from graph.store import OxigraphStore, open_store
@@ -298,6 +299,36 @@ def test_writes_replace_and_remove_like_the_embedded_store(remote):
     assert _state(remote) == _state(local)
     remote.replace_documents({})  # nothing to do, no request
     assert remote.remove_document(DOC + "never-stored") is False
+
+
+@pytest.mark.parametrize("layout", ["merged", "union"])
+def test_remove_sends_no_sparql_built_from_a_malicious_argument(layout):
+    sent = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.query.decode() + request.content.decode())
+        if request.method == "DELETE":
+            return httpx.Response(404)
+        return httpx.Response(200, json={"head": {}, "boolean": False})
+
+    for graph_store in (None, ""):
+        store = HttpStore("http://h", layout=layout, gsp_endpoint=graph_store)
+        store._client = httpx.Client(transport=httpx.MockTransport(answer))
+        for argument in ("x> } ; DROP ALL ; #", DOC + "x> } ; DROP ALL ; #", "http://x> {?s ?p ?o}} ; DROP ALL ; #"):
+            with pytest.raises(TreatyKGError, match="no document"):
+                remove(store, argument)
+            with pytest.raises(StoreError, match="not an IRI"):
+                store.remove_document(argument)
+    assert sent and not any("DROP" in unquote_plus(text) for text in sent)
+
+
+def test_remove_of_a_malicious_argument_leaves_the_server_as_it_was(remote):
+    remote.replace_documents(SYNTHETIC)
+    before = _state(remote)
+    for argument in ("x> } ; DROP ALL ; #", DOC_A + "> } ; DROP ALL ; #", f"{DOC_A}> {{ ?s ?p ?o }} }} ; DROP ALL ; #"):
+        with pytest.raises(TreatyKGError, match="no document"):
+            remove(remote, argument)
+    assert _state(remote) == before
 
 
 def test_merged_graph_can_be_a_named_graph(remote, seed_docs):

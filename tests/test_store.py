@@ -31,6 +31,23 @@ def test_remove_document(tmp_path):
     assert store.documents() == [G2]
 
 
+MALICIOUS = ["x> } ; DROP ALL ; #", G1 + "> } ; DROP ALL ; #", "http://x> { ?s ?p ?o } } ; DROP ALL ; #",
+             G1 + " ", G1 + "\n", 'http://x"', "not an iri"]
+
+
+@pytest.mark.parametrize("doc", MALICIOUS)
+def test_remove_refuses_what_is_not_an_iri_and_changes_nothing(doc):
+    store = OxigraphStore(None)
+    store.replace_documents({G1: triples("1"), G2: triples("2")})
+    with pytest.raises(StoreError, match="not an IRI") as err:
+        store.remove_document(doc)
+    assert "\n" not in str(err.value)
+    assert store.documents() == [G1, G2] and len(store) == 2
+    with pytest.raises(StoreError, match="not an IRI"):
+        store.replace_documents({doc: triples("3")})
+    assert store.documents() == [G1, G2] and len(store) == 2
+
+
 def test_persistent_and_read_only(tmp_path):
     store = OxigraphStore(tmp_path / "s")
     store.replace_documents({G1: triples("1")})
