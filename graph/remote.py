@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -74,6 +74,11 @@ _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]
 
 # Answers a gateway or an overloaded server gives before (or instead of) doing anything.
 _RETRY_STATUSES = frozenset({502, 503, 504})
+
+# A header that carries credentials, as a server may echo it: its value is a quoted string (JSON, a
+# repr) or runs to the end of the line (a raw header).
+_CREDENTIAL_HEADER = re.compile(r"""(?im)\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*[:=]\s*)"""
+                                r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\r\n]*)""")
 
 _SELECT_TYPES = "application/sparql-results+json"
 _GRAPH_TYPES = "application/n-triples"
@@ -266,12 +271,18 @@ class HttpStore:
     # -- HTTP plumbing ------------------------------------------------------------------------------
 
     def _clean(self, text: str, limit: int = 300) -> str:
-        """One line, no credentials, at most ``limit`` characters: fit for an error message."""
+        """One line, no credentials, at most ``limit`` characters: fit for an error message.
+
+        A server may quote the request back (headers included) in its error page: the values of
+        credential headers go, and so do ``user:password@`` in URLs and the password itself, as typed
+        or percent-encoded, wherever it stands as a whole value.
+        """
+        text = _CREDENTIAL_HEADER.sub(r"\1\2***", text)
         text = re.sub(r"(?i)\b(https?://)[^/\s@]*@", r"\1", " ".join(text.split()))
-        if self._secret:
+        for secret in {self._secret, quote(self._secret or "", safe="")} - {None, ""}:
             # Only where the password stands as a whole value: a one-letter password must not star
             # that letter in every word of the message.
-            text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(self._secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
+            text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def _request(self, method: str, url: str, *, reading: bool = False, idempotent: bool | None = None,

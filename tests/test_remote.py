@@ -600,6 +600,28 @@ def test_password_masked_as_a_whole_value_and_userinfo_decoded(monkeypatch):
     assert "internal error: password=*** rejected" in str(err.value)
 
 
+def test_server_bodies_lose_credential_headers_and_passwords(monkeypatch):
+    for name in ("TREATYKG_USER", "TREATYKG_PASSWORD", "TREATYKG_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    # What a debugging proxy or a chatty server says back: the request's headers, raw and as JSON.
+    echo = ("bad request\nAuthorization: Basic YWxAaWNlOnMzL2NyZXQ=\nCookie: session=abc123; theme=dark\n"
+            '{"headers": {"Authorization": "Digest username=\\"al@ice\\", response=\\"6f2a9c\\"", "Host": "h"}}\n'
+            "retry at http://al%40ice:s3%2Fcret@h/x/query with password s3/cret (sent as s3%2Fcret)")
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, text=echo)
+
+    store = HttpStore("http://al%40ice:s3%2Fcret@h/x")
+    store._client = httpx.Client(auth=store._client.auth, transport=httpx.MockTransport(answer))
+    with pytest.raises(StoreError) as err:
+        store.documents()
+    message = str(err.value)
+    for secret in ("YWxAaWNlOnMzL2NyZXQ=", "abc123", "dark", "6f2a9c", "s3/cret", "s3%2Fcret", "al%40ice"):
+        assert secret not in message, secret
+    assert "Authorization: ***" in message and '"Authorization": ***, "Host": "h"' in message
+    assert "retry at http://h/x/query with password *** (sent as ***)" in message
+
+
 # -- deadlines and retries, against a local server that misbehaves on purpose ----------------------
 
 ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()
