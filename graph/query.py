@@ -16,6 +16,7 @@ from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import queries_dir
 from .store import Store
+from .terminal import shown
 
 
 @dataclass
@@ -183,8 +184,9 @@ def _json_term(t: object) -> dict:
 
 def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
     """Columns at most ``width`` wide; a longer value wraps onto the next lines of its row."""
-    cells = [[textwrap.wrap(" ".join(c.split()), width, break_long_words=True, break_on_hyphens=False) or [""]
-              for c in r] for r in rows]
+    # Values are shown (escape sequences and controls made visible) before their widths are measured.
+    cells = [[textwrap.wrap(shown(" ".join(c.split())), width, break_long_words=True, break_on_hyphens=False)
+              or [""] for c in r] for r in rows]
     widths = [max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)]
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip(),
            "  ".join("-" * w for w in widths)]

@@ -247,7 +247,7 @@ def test_closed_pipe_exits_quietly():
 def test_errors_are_one_line_with_controls_shown(tmp_path):
     result = invoke("query", "--file", tmp_path / "a\nb\x1b[31m.rq")
     assert result.exit_code == 1 and "\x1b" not in result.output
-    assert len(result.output.strip().splitlines()) == 1 and "a\\x0ab\\x1b[31m.rq" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "a\\nb\\x1b[31m.rq" in result.output
 
 
 def test_timeout_stops_a_query_with_status_3_and_one_line(built):
@@ -270,3 +270,64 @@ def test_render_timeline_and_check_take_a_timeout(built, tmp_path):
                     "--store", store).output.splitlines()[1]
     drawn = invoke("timeline", treaty, "-o", tmp_path / "t.png", "--timeout", "30", "--store", store)
     assert drawn.exit_code == 0, drawn.output
+
+
+# Escape sequences and controls a document may hold: ESC (CSI, OSC), the 8-bit CSI, BEL, bidi overrides.
+HOSTILE_NAME = "wire\x1b]0;owned\x07\x9b.txt"
+HOSTILE_TEXTS = ("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019 \u202eevil\u202c \x9b2J.",
+                 "Chile and Peru signed the Pacific Fisheries Treaty on 13 May 2019 \x1b[31mred\x1b[0m.")
+
+
+def _terminal_safe(text: str) -> bool:
+    return all(c.isprintable() or c == "\n" for c in text)
+
+
+@pytest.fixture
+def hostile_store(tmp_path):
+    """A store whose documents' names and sentences hold terminal escape sequences."""
+    from datetime import date
+
+    from graph.documents import document_from_text
+    from graph.extract import extract
+    from graph.rdfbuild import build_triples
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "hostile")
+    for i, text in enumerate(HOSTILE_TEXTS):
+        doc = document_from_text(f"{i}{HOSTILE_NAME}", text, date(2020, 6, 1))
+        store.replace_documents({doc.iri: build_triples(extract(doc))})
+    store.close()
+    return tmp_path / "hostile"
+
+
+SENTENCES = "SELECT ?doc ?s WHERE { ?x nif:anchorOf ?s ; nif:referenceContext ?d . ?d dcterms:identifier ?doc }"
+
+
+@pytest.mark.parametrize("args, visible", [
+    (("check",), "\\x9b2J"), (("stats",), "documents: 2"),
+    (("timeline", "Pacific Fisheries Treaty", "-o", "TMP/t.png"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("query", SENTENCES), "\\u202eevil\\u202c \\x9b2J"),
+    (("query", "SELECT ?doc WHERE { ?d dcterms:identifier ?doc }"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("remove", "0" + HOSTILE_NAME), "removed")])
+def test_text_from_documents_reaches_the_terminal_neutralised(hostile_store, tmp_path, args, visible):
+    result = invoke(*(a.replace("TMP", str(tmp_path)) for a in args), "--store", hostile_store)
+    assert result.exit_code in (0, 1), result.output
+    assert _terminal_safe(result.output), repr(result.output)
+    assert visible in result.output
+
+
+def test_ingest_skip_lines_neutralise_file_names(tmp_path):
+    (tmp_path / ("empty" + HOSTILE_NAME)).write_text("")
+    result = invoke("ingest", tmp_path / ("empty" + HOSTILE_NAME), "--store", tmp_path / "s")
+    assert result.exit_code == 1 and _terminal_safe(result.output), repr(result.output)
+    assert "\\x1b]0;owned\\x07" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_machine_formats_keep_document_text_as_it_is(hostile_store, fmt):
+    result = invoke("query", SENTENCES, "--format", fmt, "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    # JSON writes ESC and BEL as \\u escapes, which decode to the very same value.
+    text = json.dumps(json.loads(result.output), ensure_ascii=False) if fmt == "json" else result.output
+    for value in (HOSTILE_TEXTS[0], "0" + HOSTILE_NAME):
+        assert (json.dumps(value, ensure_ascii=False)[1:-1] if fmt == "json" else value) in text
