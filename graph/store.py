@@ -19,7 +19,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
-from .namespaces import PREFIXES, SPARQL_PREFIXES, is_iri
+from .namespaces import BASE, PREFIXES, SKOS, SPARQL_PREFIXES, is_iri
 from .terminal import shown
 
 DEFAULT_STORE = ".treatykg/store"
@@ -118,26 +118,67 @@ def _forget(doc: str, merged: str | None = None) -> str:
             f"DROP SILENT GRAPH {doc}")
 
 
+# While one update runs: the entities whose names it may change. Outside DOC, and dropped before the
+# update ends, so neither documents() nor any reader ever sees it.
+_RELABEL = BASE + "graph/relabel"
+_PREF, _ALT = f"<{SKOS}prefLabel>", f"<{SKOS}altLabel>"
+
+
+def _mark(doc: str) -> str:
+    # Every entity the document names, so that _relabel() settles its name afresh.
+    return (f"INSERT {{ GRAPH <{_RELABEL}> {{ ?s <{_RELABEL}> <{_RELABEL}> }} }} "
+            f"WHERE {{ GRAPH {iri_term(doc)} {{ ?s {_PREF} ?l }} }}")
+
+
+def _relabel(merged: str | None = None) -> str:
+    """Give each marked entity one prefLabel in the merged graph, the same whatever order documents
+    came in: the name most documents give it, then one not in capitals (a dateline's "NEW YORK"
+    loses to "New York"), then the first in code point order. Its other names become altLabels
+    there, and stay prefLabels in the documents that gave them."""
+    def into(pattern: str) -> str:
+        return f"GRAPH {iri_term(merged)} {{ {pattern} }}" if merged else pattern
+
+    marked = f"GRAPH <{_RELABEL}> {{ ?s <{_RELABEL}> <{_RELABEL}> }}"
+    documents = f"FILTER(?g != <{_RELABEL}>{f' && ?g != {iri_term(merged)}' if merged else ''})"
+    named = f"GRAPH ?g {{ ?s {_PREF} ?l }} {documents}"
+    # A rank that sorts as the rule above: fewer documents give a larger number, capitals a 1.
+    rank = 'CONCAT(STR(1000000000 - ?n), IF(UCASE(?l) = ?l && LCASE(?l) != ?l, "1", "0"), "|", STR(?l))'
+    return (f"DELETE {{ {into(f'?s {_PREF} ?l')} }} WHERE {{ {marked} {into(f'?s {_PREF} ?l')} }} ;\n"
+            f"DELETE {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {marked} {into(f'?s {_ALT} ?l')} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s {_ALT} ?l }} {documents} }} }} ;\n"
+            f"INSERT {{ {into(f'?s {_PREF} ?best')} }} WHERE {{ "
+            f"{{ SELECT ?s (MIN(?rank) AS ?first) WHERE {{ "
+            f"{{ SELECT ?s ?l (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {marked} {named} }} GROUP BY ?s ?l }} "
+            f"BIND({rank} AS ?rank) }} GROUP BY ?s }} "
+            f'BIND(STRAFTER(?first, "|") AS ?best) }} ;\n'
+            f"INSERT {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {marked} {named} {into(f'?s {_PREF} ?best')} "
+            f"FILTER(?l != ?best) }} ;\n"
+            f"DROP SILENT GRAPH <{_RELABEL}>")
+
+
 def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> str:
     """One SPARQL Update that replaces each document's graph with its triples.
 
     Besides the named graph per document, the default graph (or the named graph ``merged``, on
     engines without a writable default graph) holds the merged, duplicate-free union of all
     documents: queries read it directly, so an entity described in a thousand documents is still one
-    row per fact (a union view of the named graphs would repeat it a thousand times).
+    row per fact (a union view of the named graphs would repeat it a thousand times). Where
+    documents name an entity differently, the merged graph still gives it one prefLabel (see
+    :func:`_relabel`).
     """
     parts = []
     for doc, triples in docs.items():
         body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
         into = f"GRAPH {iri_term(merged)} {{\n{body}\n}}" if merged else f"\n{body}\n"
-        parts.append(f"{_forget(doc, merged)} ;\nINSERT DATA {{ GRAPH {iri_term(doc)} {{\n{body}\n}} }} ;\n"
-                     f"INSERT DATA {{{into}}}")
-    return " ;\n".join(parts)
+        parts.append(f"{_mark(doc)} ;\n{_forget(doc, merged)} ;\n"
+                     f"INSERT DATA {{ GRAPH {iri_term(doc)} {{\n{body}\n}} }} ;\n"
+                     f"INSERT DATA {{{into}}} ;\n{_mark(doc)}")
+    return " ;\n".join([*parts, _relabel(merged)])
 
 
 def remove_update(doc: str, merged: str | None = None) -> str:
     """One SPARQL Update that removes a document's graph and its share of the merged graph."""
-    return _forget(doc, merged)
+    return f"{_mark(doc)} ;\n{_forget(doc, merged)} ;\n{_relabel(merged)}"
 
 
 class Store(Protocol):
