@@ -139,7 +139,7 @@ def ingest(paths, store_location, published, workers, dask_address) -> None:
         report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
     for err in report.errors:
         click.echo(f"skipped: {shown(err)}", err=True)
-    click.echo(f"ingested {len(report.documents)} document(s), {report.triples} triples")
+    click.echo(report.summary())
     if report.errors:
         sys.exit(1)
 

@@ -29,6 +29,10 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     triples: int = 0
 
+    def summary(self) -> str:
+        """One line: documents ingested, inputs skipped (each named in ``errors``), triples written."""
+        return f"ingested {len(self.documents)} document(s), skipped {len(self.errors)}, {self.triples} triples"
+
 
 def parse(text: str, nlp=None):
     """spaCy's parse of a document's text (irrelevant sentences blanked first).

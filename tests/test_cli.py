@@ -331,3 +331,68 @@ def test_machine_formats_keep_document_text_as_it_is(hostile_store, fmt):
     text = json.dumps(json.loads(result.output), ensure_ascii=False) if fmt == "json" else result.output
     for value in (HOSTILE_TEXTS[0], "0" + HOSTILE_NAME):
         assert (json.dumps(value, ensure_ascii=False)[1:-1] if fmt == "json" else value) in text
+
+
+# End to end: inputs at the limits, through the command line.
+SIGNED = ("SELECT ?t ?begin ?end ?sentence WHERE { ?a rdf:predicate tkg:signed ; rdf:object ?x ; "
+          "prov:wasDerivedFrom ?s . ?x skos:prefLabel ?t . ?s nif:anchorOf ?sentence ; nif:beginIndex ?begin ; "
+          "nif:endIndex ?end }")
+
+
+def test_a_document_over_a_million_characters_is_ingested_in_pieces_and_its_facts_found(tmp_path):
+    head = "Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n\n"
+    filler = "Rain fell over the harbour for most of the week, and the ferries ran late.\n\n" * 14_000
+    tail = "Norway and Iceland signed the Arctic Whaling Convention on 3 March 2020.\n"
+    text = head + filler + tail
+    assert len(text) > 1_000_000
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    result = invoke("ingest", tmp_path / "long.txt", "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    rows = json.loads(invoke("query", SIGNED, "--format", "json", "--store", tmp_path / "s").output)
+    found = {(b["t"]["value"], int(b["begin"]["value"]), int(b["end"]["value"]), b["sentence"]["value"])
+             for b in rows["results"]["bindings"]}
+    assert {t for t, *_ in found} == {"Pacific Fisheries Treaty", "Arctic Whaling Convention"}
+    # Offsets past the first million characters still point into the file.
+    assert all(text[begin:end] == sentence for _, begin, end, sentence in found)
+    assert max(begin for _, begin, *_ in found) > 1_000_000
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_publication_dates_at_the_ends_of_the_calendar_with_relative_dates(tmp_path, published):
+    (tmp_path / "a.txt").write_text("Chile and Peru signed the Pacific Fisheries Treaty last year. Norway will "
+                                    "ratify it next month, and Iceland ratified it on Tuesday, on the 30th, "
+                                    "in March, on December 4 last year and yesterday.\n")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": published}))
+    result = invoke("ingest", tmp_path, "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    assert invoke("validate", "--store", tmp_path / "s").exit_code == 0
+
+
+def test_a_folder_nested_a_thousand_deep_is_ingested(deep_tree, tmp_path):
+    root, deepest = deep_tree
+    with open(os.path.join(deepest, "deep.txt"), "w") as f:
+        f.write("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n")
+    result = invoke("ingest", root, "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    assert "documents: 1" in invoke("stats", "--store", tmp_path / "s").output
+
+
+def test_the_ingest_summary_counts_what_was_skipped_and_the_status_says_so(tmp_path):
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "good.txt").write_text("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n")
+    (news / "empty.txt").write_text("")
+    (news / "binary.txt").write_bytes(b"\x00\xff\x00")
+    (news / "shape.txt").write_text("Text.")
+    (news / "shape.meta.json").write_text('{"title": {"text": "T"}}')
+    result = invoke("ingest", news, "--store", tmp_path / "s")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("ingested 1 document(s), skipped 3, ")
+    assert len(lines) == 4 and all(line.startswith("skipped: ") for line in lines[:-1])
+    for name in ("binary.txt", "empty.txt", "shape.meta.json"):
+        assert sum(name in line for line in lines[:-1]) == 1, name
+    assert invoke("ingest", news / "good.txt", "--store", tmp_path / "s").exit_code == 0
