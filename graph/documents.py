@@ -158,7 +158,7 @@ def parse_date(value: object, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InputError(f"{where}: 'published' is not an ISO date: {shown(value)!r}") from None
+        raise InputError(f"{where}: 'published' is not an ISO date: {str(value)!r}") from None
 
 
 def read_sidecar(path: Path) -> dict:

@@ -102,7 +102,7 @@ def input_sources(paths: Iterable[str | os.PathLike], report: IngestReport) -> l
     for group in groups.values():
         for source, ident in group if len(group) > 1 else ():
             others = ", ".join(shown(o.path) for o, _ in group if o is not source)
-            report.errors.append(f"{shown(source.path)}: identified as {shown(ident)!r}, like {others}; "
+            report.errors.append(f"{shown(source.path)}: identified as {ident!r}, like {others}; "
                                  "give each an 'id' in its sidecar")
     return [g[0][0] for g in groups.values() if len(g) == 1]
 
@@ -116,7 +116,7 @@ def _read_all(sources: Iterable[Source], published: date | None, report: IngestR
             for doc in read_documents(source.path, published, report.errors.append, source.name):
                 where = doc.path or doc.name
                 if first.setdefault(doc.iri, where) != where:
-                    report.errors.append(f"{shown(where)}: identified as {shown(doc.name)!r}, like "
+                    report.errors.append(f"{shown(where)}: identified as {doc.name!r}, like "
                                          f"{shown(first[doc.iri])} read before it; give each its own 'id'")
                     continue
                 yield doc
@@ -256,5 +256,5 @@ def remove(store: Store, document: str) -> str:
     for iri in candidates:
         if store.remove_document(iri):
             return iri
-    raise TreatyKGError(f"no document {shown(document)!r} in the store (name it by its sidecar id or url, "
+    raise TreatyKGError(f"no document {document!r} in the store (name it by its sidecar id or url, "
                         "its path relative to the folder ingested, or its IRI)")

@@ -20,7 +20,6 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
 from .namespaces import BASE, PREFIXES, SKOS, SPARQL_PREFIXES, is_iri
-from .terminal import shown
 
 DEFAULT_STORE = ".treatykg/store"
 STORE_ENV = "TREATYKG_STORE"
@@ -104,7 +103,7 @@ def iri_term(iri: str) -> str:
     could end the term (``>``, spaces, quotes, braces, …) are not allowed in one, so no argument can
     change what a request built from it does."""
     if not is_iri(iri):
-        raise StoreError(f"not an IRI: {shown(iri)!r}")
+        raise StoreError(f"not an IRI: {iri!r}")
     return f"<{iri}>"
 
 
