@@ -183,12 +183,14 @@ def stats(store_location) -> None:
               default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--max-rows", default=1000, show_default=True, type=click.IntRange(min=0),
+              help="Rows read for the table format (0 for all); csv, tsv and json give every row.")
 @click.option("--allow-service", is_flag=True,
               help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
                    "a SPARQL server decides for itself).")
 @timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, max_rows, allow_service, timeout, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -214,7 +216,8 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
-    result = run_query(store, bind_params(text, params))
+    cap = max_rows if fmt == "table" and max_rows else None  # machine formats: every row
+    result = run_query(store, bind_params(text, params), max_rows=cap)
     click.echo(format_result(result, fmt))
 
 

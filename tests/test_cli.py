@@ -396,3 +396,27 @@ def test_the_ingest_summary_counts_what_was_skipped_and_the_status_says_so(tmp_p
     for name in ("binary.txt", "empty.txt", "shape.meta.json"):
         assert sum(name in line for line in lines[:-1]) == 1, name
     assert invoke("ingest", news / "good.txt", "--store", tmp_path / "s").exit_code == 0
+
+
+def test_the_table_format_reads_at_most_max_rows(tmp_path):
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_documents({"https://w3id.org/treatykg/doc/n": [
+        (ox.NamedNode(f"https://w3id.org/treatykg/id/x{i}"), ox.NamedNode("https://w3id.org/treatykg/ontology#n"),
+         ox.Literal(str(i))) for i in range(300)]})
+    store.close()
+    del store  # RocksDB lets go of the folder only when the store object goes
+    product = "SELECT ?a ?b WHERE { ?a tkg:n ?x . ?b tkg:n ?y }"  # 90,000 rows
+    table = invoke("query", product, "--store", tmp_path / "s")
+    assert table.exit_code == 0, table.output
+    lines = table.output.strip().splitlines()
+    assert len(lines) == 2 + 1000 + 1 and lines[-1].startswith("(the first 1000 rows; more not shown")
+    few = invoke("query", product, "--max-rows", "5", "--store", tmp_path / "s").output.strip().splitlines()
+    assert len(few) == 2 + 5 + 1
+    exact = invoke("query", "SELECT ?a WHERE { ?a tkg:n ?x }", "--max-rows", "300", "--store", tmp_path / "s")
+    assert exact.output.strip().endswith("(300 rows)")
+    everything = invoke("query", product, "--max-rows", "0", "--store", tmp_path / "s").output
+    assert everything.strip().endswith("(90000 rows)")
+    csv = invoke("query", product, "--format", "csv", "--max-rows", "5", "--store", tmp_path / "s").output
+    assert len(csv.strip().splitlines()) == 1 + 90_000
