@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.errors import QueryError, StoreError, TimeLimitError, TreatyKGError
-from graph.namespaces import DOC, ID, RDF, RDFS, TKG, XSD
+from graph.namespaces import DOC, ID, RDF, RDFS, SKOS, TKG, XSD
 from graph.pipeline import ingest, remove
 from graph.query import bind_params, catalogue
 from graph.remote import MERGED_GRAPH, HttpStore, endpoints, find_credentials, parse_location
@@ -329,6 +329,30 @@ def test_remove_of_a_malicious_argument_leaves_the_server_as_it_was(remote):
         with pytest.raises(TreatyKGError, match="no document"):
             remove(remote, argument)
     assert _state(remote) == before
+
+
+@pytest.mark.parametrize("merged", [None, MERGED_GRAPH])
+def test_an_entity_named_differently_has_one_preflabel_as_in_the_embedded_store(remote, merged):
+    if merged:
+        remote.endpoints = dataclasses.replace(remote.endpoints, merged_graph=merged,
+                                               merged_params={"default-graph-uri": merged})
+    label = _iri(SKOS + "prefLabel")
+    docs = {DOC_A: [(_iri(USA), label, '"UNITED STATES"')], DOC_B: [(_iri(USA), label, '"United States"')],
+            DOC + "test-c": [(_iri(USA), label, '"United States"')]}
+    local = OxigraphStore(None)
+    batches = [({DOC_A: docs[DOC_A]}, "UNITED STATES"),
+               ({d: docs[d] for d in (DOC_B, DOC + "test-c")}, "United States"),
+               ({DOC_B: []}, "United States")]  # one document each: not the one in capitals
+    for batch, expected in batches:
+        for store in (local, remote):
+            store.replace_documents(batch)
+        assert _state(remote) == _state(local)
+        names = [r["l"].value for r in remote.query(f"SELECT ?l WHERE {{ <{USA}> skos:prefLabel ?l }}")]
+        assert names == [expected]
+    for store in (local, remote):
+        store.remove_document(DOC + "test-c")
+    assert _state(remote) == _state(local)
+    assert [r["l"].value for r in remote.query(f"SELECT ?l WHERE {{ <{USA}> skos:prefLabel ?l }}")] == ["UNITED STATES"]
 
 
 def test_merged_graph_can_be_a_named_graph(remote, seed_docs):
