@@ -131,26 +131,31 @@ def _mark(doc: str) -> str:
 
 def _relabel(merged: str | None = None) -> str:
     """Give each marked entity one prefLabel in the merged graph, the same whatever order documents
-    came in: the name most documents give it, then one not in capitals (a dateline's "NEW YORK"
-    loses to "New York"), then the first in code point order. Its other names become altLabels
-    there, and stay prefLabels in the documents that gave them."""
+    came in: among the names documents give it, one not in capitals (a dateline's "NEW YORK" loses
+    to "New York"), then the first in code point order. Its other names become altLabels there, and
+    stay prefLabels in the documents that gave them.
+
+    Every name a document gives stays in the merged graph, as its prefLabel or an altLabel, so the
+    names to choose from are read there and checked against the documents with EXISTS (which stops
+    at the first document): the cost follows the names an entity has, not the documents naming it.
+    """
     def into(pattern: str) -> str:
         return f"GRAPH {iri_term(merged)} {{ {pattern} }}" if merged else pattern
 
     marked = f"GRAPH <{_RELABEL}> {{ ?s <{_RELABEL}> <{_RELABEL}> }}"
     documents = f"FILTER(?g != <{_RELABEL}>{f' && ?g != {iri_term(merged)}' if merged else ''})"
-    named = f"GRAPH ?g {{ ?s {_PREF} ?l }} {documents}"
-    # A rank that sorts as the rule above: fewer documents give a larger number, capitals a 1.
-    rank = 'CONCAT(STR(1000000000 - ?n), IF(UCASE(?l) = ?l && LCASE(?l) != ?l, "1", "0"), "|", STR(?l))'
-    return (f"DELETE {{ {into(f'?s {_PREF} ?l')} }} WHERE {{ {marked} {into(f'?s {_PREF} ?l')} }} ;\n"
+    names = f"GRAPH <{_RELABEL}> {{ ?s {_PREF} ?l }}"  # the names to choose from, gathered first
+    # Sorts as the rule above: a name in capitals after the others, then by code point.
+    rank = 'CONCAT(IF(UCASE(?l) = ?l && LCASE(?l) != ?l, "1", "0"), "|", STR(?l))'
+    return (f"INSERT {{ {names} }} WHERE {{ {marked} {{ {into(f'?s {_PREF} ?l')} }} UNION "
+            f"{{ {into(f'?s {_ALT} ?l')} }} FILTER EXISTS {{ GRAPH ?g {{ ?s {_PREF} ?l }} {documents} }} }} ;\n"
+            f"DELETE {{ {into(f'?s {_PREF} ?l')} }} WHERE {{ {marked} {into(f'?s {_PREF} ?l')} }} ;\n"
             f"DELETE {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {marked} {into(f'?s {_ALT} ?l')} "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s {_ALT} ?l }} {documents} }} }} ;\n"
             f"INSERT {{ {into(f'?s {_PREF} ?best')} }} WHERE {{ "
-            f"{{ SELECT ?s (MIN(?rank) AS ?first) WHERE {{ "
-            f"{{ SELECT ?s ?l (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {marked} {named} }} GROUP BY ?s ?l }} "
-            f"BIND({rank} AS ?rank) }} GROUP BY ?s }} "
+            f"{{ SELECT ?s (MIN({rank}) AS ?first) WHERE {{ {names} }} GROUP BY ?s }} "
             f'BIND(STRAFTER(?first, "|") AS ?best) }} ;\n'
-            f"INSERT {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {marked} {named} {into(f'?s {_PREF} ?best')} "
+            f"INSERT {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {names} {into(f'?s {_PREF} ?best')} "
             f"FILTER(?l != ?best) }} ;\n"
             f"DROP SILENT GRAPH <{_RELABEL}>")
 

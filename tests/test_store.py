@@ -69,7 +69,7 @@ def test_an_entity_named_differently_by_documents_has_one_preflabel_whatever_the
         store = OxigraphStore(None)
         for doc in order:
             store.replace_documents({doc: NAMED[doc]})
-        # A tie of one document each: not the one in capitals, then code point order.
+        # Not the one in capitals, then code point order.
         assert names(store) == (["New York"], ["NEW YORK", "NYC", "New york"]), order
         assert store.documents() == sorted(NAMED)
         # Each document still says what it said.
@@ -81,7 +81,7 @@ def test_the_preflabel_follows_the_documents_as_they_are_replaced_and_removed():
     store = OxigraphStore(None)
     store.replace_documents(NAMED)
     store.replace_documents({"https://w3id.org/treatykg/doc/d": [(NY, PREF, ox.Literal("New york"))]})
-    assert names(store) == (["New york"], ["NEW YORK", "NYC", "New York"])  # two documents to one
+    assert names(store) == (["New York"], ["NEW YORK", "NYC", "New york"])
     store.remove_document("https://w3id.org/treatykg/doc/c")
     store.remove_document("https://w3id.org/treatykg/doc/d")
     assert names(store) == (["New York"], ["NEW YORK"])
