@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import date
 
 import click
 
 from .errors import TimeLimitError, TreatyKGError
+from .terminal import shown
 
 STORE_HELP = "Store: a folder (embedded Oxigraph) or an http(s) SPARQL endpoint [env TREATYKG_STORE; " \
              "default .treatykg/store]."
 
 
-def printable(text: str) -> str:
-    """The text as one safe terminal line: control characters (line breaks, ESC and so the escape
-    sequences it starts) shown as ``\\xNN`` instead of acting on the terminal."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+def _say(text: str, err: bool = False) -> None:
+    """Print human-readable text that may quote documents, line by line, through :func:`shown`, so
+    that nothing a document holds acts on the terminal. (Machine formats are printed as they are.)"""
+    for line in text.split("\n"):
+        click.echo(shown(line.expandtabs(4)), err=err)
 
 
 class _Group(click.Group):
@@ -29,11 +30,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TimeLimitError as exc:
             # Its own status, so that scripts can tell "too slow" from "wrong".
-            error = click.ClickException(printable(str(exc)))
+            error = click.ClickException(shown(exc))
             error.exit_code = 3
             raise error from None
         except TreatyKGError as exc:
-            raise click.ClickException(printable(str(exc))) from None
+            raise click.ClickException(shown(exc)) from None
         except BrokenPipeError:
             # The reader (head, less) has gone: stop quietly, the way a shell pipeline expects; stdout is
             # pointed at /dev/null so that the final flush at exit does not report the pipe again.
@@ -47,7 +48,7 @@ class _Group(click.Group):
         except Exception as exc:  # a bug must still not dump a traceback on users
             if os.environ.get("TREATYKG_DEBUG"):
                 raise
-            raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} "
+            raise click.ClickException(f"internal error: {type(exc).__name__}: {shown(exc)} "
                                        "(set TREATYKG_DEBUG=1 for a traceback)") from None
 
 
@@ -107,9 +108,8 @@ def build(paths, out_dir, store_location, published, workers, dask_address) -> N
     result = run_build(paths, out_dir, _open(store_location), published=_published(published), workers=workers,
                        dask=dask_address)
     for err in result.report.errors:
-        click.echo(f"skipped: {err}", err=True)
-    for line in result.lines():
-        click.echo(line)
+        click.echo(f"skipped: {shown(err)}", err=True)
+    _say("\n".join(result.lines()))
     if result.report.errors:
         sys.exit(1)
 
@@ -138,8 +138,8 @@ def ingest(paths, store_location, published, workers, dask_address) -> None:
     else:
         report = run_ingest(paths, _open(store_location), published=_published(published), workers=workers)
     for err in report.errors:
-        click.echo(f"skipped: {err}", err=True)
-    click.echo(f"ingested {len(report.documents)} document(s), {report.triples} triples")
+        click.echo(f"skipped: {shown(err)}", err=True)
+    click.echo(report.summary())
     if report.errors:
         sys.exit(1)
 
@@ -157,7 +157,7 @@ def remove(document, store_location) -> None:
     """
     from .pipeline import remove as run_remove
 
-    click.echo(f"removed {run_remove(_open(store_location), document)}")
+    _say(f"removed {run_remove(_open(store_location), document)}")
 
 
 @cli.command()
@@ -171,8 +171,7 @@ def stats(store_location) -> None:
     """
     from .summary import stats as run_stats
 
-    for line in run_stats(_open(store_location, read_only=True)).lines():
-        click.echo(line)
+    _say("\n".join(run_stats(_open(store_location, read_only=True)).lines()))
 
 
 @cli.command()
@@ -184,12 +183,14 @@ def stats(store_location) -> None:
               default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--max-rows", default=1000, show_default=True, type=click.IntRange(min=0),
+              help="Rows read for the table format (0 for all); csv, tsv and json give every row.")
 @click.option("--allow-service", is_flag=True,
               help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
                    "a SPARQL server decides for itself).")
 @timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, max_rows, allow_service, timeout, store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
@@ -201,7 +202,7 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_
 
     if list_:
         for q in catalogue().values():
-            click.echo(f"{q.name:14} {q.description}")
+            _say(f"{q.name:14} {q.description}")
         return
     text = load_query(sparql, file_, name)
     params: dict[str, str] = {}
@@ -215,7 +216,8 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
-    result = run_query(store, bind_params(text, params))
+    cap = max_rows if fmt == "table" and max_rows else None  # machine formats: every row
+    result = run_query(store, bind_params(text, params), max_rows=cap)
     click.echo(format_result(result, fmt))
 
 
@@ -240,7 +242,7 @@ def export(fmt, output, store_location) -> None:
     store = _open(store_location, read_only=True)
     if output:
         export_to(store, fmt, output)
-        click.echo(f"wrote {output}", err=True)
+        _say(f"wrote {output}", err=True)
     else:
         click.echo(run_export(store, fmt).decode("utf-8"), nl=False)
 
@@ -269,8 +271,8 @@ def render(output, focus, depth, relations, max_nodes, timeout, store_location) 
     result = run_render(_open(store_location, read_only=True, timeout=timeout), output, focus=focus, depth=depth,
                         relations=list(relations) or None, max_nodes=max_nodes)
     if result.message:
-        click.echo(result.message, err=True)
-    click.echo(f"wrote {output} ({result.nodes} nodes, {result.edges} edges)")
+        _say(result.message, err=True)
+    _say(f"wrote {output} ({result.nodes} nodes, {result.edges} edges)")
 
 
 @cli.command()
@@ -289,12 +291,12 @@ def validate(file, store_location) -> None:
     try:
         report = validate_file(file) if file else validate_store(_open(store_location, read_only=True))
     except TreatyKGError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {shown(exc)}", err=True)
         sys.exit(2)
     if report.conforms:
         click.echo("conforms")
         return
-    click.echo(report.text)
+    _say(report.text)
     click.echo(f"does not conform: {report.violations} violation(s)", err=True)
     sys.exit(1)
 
@@ -317,8 +319,8 @@ def timeline(treaty, output, timeout, store_location) -> None:
 
     result = run_timeline(_open(store_location, read_only=True, timeout=timeout), treaty, output)
     for p in result.points:
-        click.echo("  ".join(p.cells()))
-    click.echo(f"wrote {output} ({len(result.points)} dated points)")
+        _say("  ".join(p.cells()))
+    _say(f"wrote {output} ({len(result.points)} dated points)")
 
 
 @cli.command()
@@ -337,8 +339,7 @@ def check(timeout, store_location) -> None:
 
     findings = run_check(_open(store_location, read_only=True, timeout=timeout))
     for f in findings:
-        for line in f.lines():
-            click.echo(line)
+        _say("\n".join(f.lines()))
     click.echo(f"{len(findings)} finding(s)")
     if findings:
         sys.exit(1)
@@ -365,7 +366,7 @@ def evaluate(gold, graphs, show_errors, as_json, store_location) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(result.lines(show_errors)))
+        _say("\n".join(result.lines(show_errors)))
 
 
 def main() -> None:

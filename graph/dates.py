@@ -75,11 +75,21 @@ def find_dates(text: str, published: date | None = None) -> list[tuple[int, int,
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            value = _resolve(m, published)
+            value = _in_calendar(m, published)
             taken.append((m.start(), m.end()))
             if value:
                 out.append((m.start(), m.end(), value))
     return sorted(out)
+
+
+def _in_calendar(m: re.Match, pub: date | None) -> str | None:
+    """``_resolve``, except that a relative date falling outside years 1 to 9999 (a publication date
+    of 0001-01-01 and "last year", or 9999-12-31 and "next year") is left unresolved."""
+    try:
+        value = _resolve(m, pub)
+    except OverflowError:  # date arithmetic past either end of the calendar
+        return None
+    return value if value is None or 1 <= int(value.split("-")[0]) <= 9999 else None
 
 
 def _resolve(m: re.Match, pub: date | None) -> str | None:

@@ -23,6 +23,7 @@ from .errors import InputError
 from .namespaces import document_iri
 from .readers import SUFFIXES as READER_SUFFIXES
 from .readers import OnError, read_path
+from .terminal import shown
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + READER_SUFFIXES
@@ -86,11 +87,6 @@ class Source(NamedTuple):
 
     path: Path
     name: str
-
-
-def shown(text: object) -> str:
-    """``text`` on one printable line: control characters, lone surrogates and the like escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def clean_label(text: str) -> str:
@@ -162,7 +158,7 @@ def parse_date(value: object, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InputError(f"{where}: 'published' is not an ISO date: {shown(value)!r}") from None
+        raise InputError(f"{where}: 'published' is not an ISO date: {str(value)!r}") from None
 
 
 def read_sidecar(path: Path) -> dict:

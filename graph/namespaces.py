@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 
+import pyoxigraph as ox
 from anyascii import anyascii
 
 BASE = "https://w3id.org/treatykg/"
@@ -115,6 +116,15 @@ def document_iri(identifier: str) -> str:
     """
     readable = _ascii_slug(fold(identifier))[:60].rstrip("-") or "doc"
     return f"{DOC}{readable}-{_digest(identifier, 12)}"
+
+
+def is_iri(text: str) -> bool:
+    """True when ``text`` is an absolute IRI (RFC 3987, as pyoxigraph checks it)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def hashed_iri(kind: str, *parts: str) -> str:

@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from .documents import Document, Source, document_id, find_sources, read_documents, read_sidecar, shown
+from .documents import Document, Source, document_id, find_sources, read_documents, read_sidecar
 from .errors import InputError, TreatyKGError
-from .namespaces import DOC, document_iri
+from .namespaces import DOC, document_iri, is_iri
 from .readers import FEED_SUFFIXES, JSONL_SUFFIXES
 from .store import Store
+from .terminal import shown
 
 BATCH_DOCS = 32
 RECORD_SUFFIXES = JSONL_SUFFIXES + FEED_SUFFIXES  # files that hold many documents
@@ -27,6 +28,10 @@ class IngestReport:
     documents: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     triples: int = 0
+
+    def summary(self) -> str:
+        """One line: documents ingested, inputs skipped (each named in ``errors``), triples written."""
+        return f"ingested {len(self.documents)} document(s), skipped {len(self.errors)}, {self.triples} triples"
 
 
 def parse(text: str, nlp=None):
@@ -97,7 +102,7 @@ def input_sources(paths: Iterable[str | os.PathLike], report: IngestReport) -> l
     for group in groups.values():
         for source, ident in group if len(group) > 1 else ():
             others = ", ".join(shown(o.path) for o, _ in group if o is not source)
-            report.errors.append(f"{shown(source.path)}: identified as {shown(ident)!r}, like {others}; "
+            report.errors.append(f"{shown(source.path)}: identified as {ident!r}, like {others}; "
                                  "give each an 'id' in its sidecar")
     return [g[0][0] for g in groups.values() if len(g) == 1]
 
@@ -111,7 +116,7 @@ def _read_all(sources: Iterable[Source], published: date | None, report: IngestR
             for doc in read_documents(source.path, published, report.errors.append, source.name):
                 where = doc.path or doc.name
                 if first.setdefault(doc.iri, where) != where:
-                    report.errors.append(f"{shown(where)}: identified as {shown(doc.name)!r}, like "
+                    report.errors.append(f"{shown(where)}: identified as {doc.name!r}, like "
                                          f"{shown(first[doc.iri])} read before it; give each its own 'id'")
                     continue
                 yield doc
@@ -242,11 +247,14 @@ def _progress(total: int, show: bool):
 def remove(store: Store, document: str) -> str:
     """Remove a document's graph, by its identifier (sidecar ``id`` or ``url``, or its path relative to
     the folder it was ingested from) or its IRI; returns the IRI removed."""
-    candidates = [document] if document.startswith(DOC) else [document_iri(document)]
-    if document.startswith(("http://", "https://")) and document not in candidates:
+    # The argument itself is tried as an IRI only when it is one: anything else is an identifier, which
+    # document_iri() turns into an IRI, so no argument reaches a store's SPARQL as it was typed.
+    named = document.startswith(("http://", "https://")) and is_iri(document)
+    candidates = [document] if named and document.startswith(DOC) else [document_iri(document)]
+    if named and document not in candidates:
         candidates.append(document)  # a document IRI minted elsewhere
     for iri in candidates:
         if store.remove_document(iri):
             return iri
-    raise TreatyKGError(f"no document {shown(document)!r} in the store (name it by its sidecar id or url, "
+    raise TreatyKGError(f"no document {document!r} in the store (name it by its sidecar id or url, "
                         "its path relative to the folder ingested, or its IRI)")

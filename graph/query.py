@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import textwrap
@@ -16,6 +17,7 @@ from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import queries_dir
 from .store import Store
+from .terminal import shown
 
 
 @dataclass
@@ -87,17 +89,24 @@ class Result:
     rows: list[list[object]] | None = None
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
+    more: bool = False  # rows past ``max_rows`` were left unread
 
 
-def run_query(store: Store, sparql: str) -> Result:
-    """Run a read-only query over the union of all documents."""
+def run_query(store: Store, sparql: str, max_rows: int | None = None) -> Result:
+    """Run a read-only query over the union of all documents.
+
+    ``max_rows``: read at most this many rows of a table (None: all). Solutions are read as the engine
+    makes them, so a query with a huge answer (a cartesian product) stops there, in time and memory.
+    """
     raw = store.query(sparql)
     if isinstance(raw, ox.QueryBoolean) or isinstance(raw, bool):
         return Result(boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows = [[sol[v] for v in variables] for sol in raw]
-        return Result(variables=variables, rows=rows)
+        solutions = itertools.islice(raw, None if max_rows is None else max_rows + 1)
+        rows = [[sol[v] for v in variables] for sol in solutions]
+        more = max_rows is not None and len(rows) > max_rows
+        return Result(variables=variables, rows=rows[:max_rows] if more else rows, more=more)
     return Result(triples=list(raw))
 
 
@@ -163,7 +172,10 @@ def format_result(result: Result, fmt: str = "table") -> str:
         # Plain values, one row a line: tabs and line breaks inside values become spaces.
         clean = [[re.sub(r"[\t\r\n]+", " ", term_text(t)) for t in row] for row in rows]
         return "\n".join("\t".join(r) for r in [variables, *clean])
-    return _table(variables, [[short_name(t) for t in row] for row in rows])
+    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if result.more:
+        count = f"(the first {len(rows)} rows; more not shown: give a larger --max-rows, or 0 for all)"
+    return _table(variables, [[short_name(t) for t in row] for row in rows]) + "\n" + count
 
 
 def _json_term(t: object) -> dict:
@@ -183,8 +195,9 @@ def _json_term(t: object) -> dict:
 
 def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
     """Columns at most ``width`` wide; a longer value wraps onto the next lines of its row."""
-    cells = [[textwrap.wrap(" ".join(c.split()), width, break_long_words=True, break_on_hyphens=False) or [""]
-              for c in r] for r in rows]
+    # Values are shown (escape sequences and controls made visible) before their widths are measured.
+    cells = [[textwrap.wrap(shown(" ".join(c.split())), width, break_long_words=True, break_on_hyphens=False)
+              or [""] for c in r] for r in rows]
     widths = [max([len(h)] + [len(line) for r in cells for line in r[i]]) for i, h in enumerate(headers)]
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip(),
            "  ".join("-" * w for w in widths)]
@@ -192,4 +205,4 @@ def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
         for k in range(max(len(c) for c in r) if r else 0):
             out.append("  ".join((c[k] if k < len(c) else "").ljust(w)
                                  for c, w in zip(r, widths, strict=False)).rstrip())
-    return "\n".join([*out, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+    return "\n".join(out)

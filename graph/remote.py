@@ -48,14 +48,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
 from .namespaces import BASE, DOC, PREFIXES, hashed_iri
-from .store import DATASET_FORMATS, RDF_FORMATS, Triple, check_query, graph_update, relines, remove_update
+from .store import DATASET_FORMATS, RDF_FORMATS, Triple, check_query, graph_update, iri_term, relines, remove_update
 
 PRESETS = ("oxigraph", "fuseki", "virtuoso", "graphdb")
 LAYOUTS = ("merged", "union")
@@ -74,6 +74,11 @@ _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]
 
 # Answers a gateway or an overloaded server gives before (or instead of) doing anything.
 _RETRY_STATUSES = frozenset({502, 503, 504})
+
+# A header that carries credentials, as a server may echo it: its value is a quoted string (JSON, a
+# repr) or runs to the end of the line (a raw header).
+_CREDENTIAL_HEADER = re.compile(r"""(?im)\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*[:=]\s*)"""
+                                r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\r\n]*)""")
 
 _SELECT_TYPES = "application/sparql-results+json"
 _GRAPH_TYPES = "application/n-triples"
@@ -266,12 +271,18 @@ class HttpStore:
     # -- HTTP plumbing ------------------------------------------------------------------------------
 
     def _clean(self, text: str, limit: int = 300) -> str:
-        """One line, no credentials, at most ``limit`` characters: fit for an error message."""
+        """One line, no credentials, at most ``limit`` characters: fit for an error message.
+
+        A server may quote the request back (headers included) in its error page: the values of
+        credential headers go, and so do ``user:password@`` in URLs and the password itself, as typed
+        or percent-encoded, wherever it stands as a whole value.
+        """
+        text = _CREDENTIAL_HEADER.sub(r"\1\2***", text)
         text = re.sub(r"(?i)\b(https?://)[^/\s@]*@", r"\1", " ".join(text.split()))
-        if self._secret:
+        for secret in {self._secret, quote(self._secret or "", safe="")} - {None, ""}:
             # Only where the password stands as a whole value: a one-letter password must not star
             # that letter in every word of the message.
-            text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(self._secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
+            text = re.sub(rf"(?<![^\s\"'=:@,;&/<>()]){re.escape(secret)}(?![^\s\"'=:@,;&/<>()])", "***", text)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def _request(self, method: str, url: str, *, reading: bool = False, idempotent: bool | None = None,
@@ -442,22 +453,23 @@ class HttpStore:
         else:
             # Idempotent: each graph is dropped, then written whole.
             self._update(" ;\n".join(
-                f"DROP SILENT GRAPH <{doc}> ;\nINSERT DATA {{ GRAPH <{doc}> {{\n"
+                f"DROP SILENT GRAPH {iri_term(doc)} ;\nINSERT DATA {{ GRAPH {iri_term(doc)} {{\n"
                 + "".join(f"{s} {p} {o} .\n" for s, p, o in triples) + "} }"
                 for doc, triples in clean.items()), idempotent=True)
 
     def remove_document(self, doc_iri: str) -> bool:
         """Remove a document's graph (and, merged layout, its share of the default graph); False if absent."""
         self._writable()
+        graph = iri_term(doc_iri)  # refuses what is not an IRI before anything is sent
         if self.layout == "union" and self.endpoints.gsp:
             response = self._request("DELETE", self.endpoints.gsp, params={"graph": doc_iri})
             return response.status_code != 404
-        if not self._select(f"ASK {{ GRAPH <{doc_iri}> {{ ?s ?p ?o }} }}", dataset=False):
+        if not self._select(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}", dataset=False):
             return False
         merged = self.endpoints.merged_graph
         # Removing what is already gone changes nothing: both updates are idempotent.
         if self.layout == "union":
-            self._update(f"DROP SILENT GRAPH <{doc_iri}>", idempotent=True)
+            self._update(f"DROP SILENT GRAPH {graph}", idempotent=True)
         else:
             self._update(remove_update(doc_iri, merged), idempotent=True)
         return True
@@ -513,7 +525,7 @@ class HttpStore:
         for doc in self.documents():
             graph = ox.NamedNode(doc)
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in
-                         self._triples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}",
+                         self._triples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(doc)} {{ ?s ?p ?o }} }}",
                                        dataset=False))
         return quads
 

@@ -19,7 +19,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, TimeLimitError
-from .namespaces import PREFIXES, SPARQL_PREFIXES
+from .namespaces import BASE, PREFIXES, SKOS, SPARQL_PREFIXES, is_iri
 
 DEFAULT_STORE = ".treatykg/store"
 STORE_ENV = "TREATYKG_STORE"
@@ -98,13 +98,66 @@ def check_query(sparql: str, allow_service: bool = False) -> str:
     return SPARQL_PREFIXES + sparql
 
 
+def iri_term(iri: str) -> str:
+    """``iri`` as a SPARQL term (``<…>``), refused unless it is an absolute IRI: the characters that
+    could end the term (``>``, spaces, quotes, braces, …) are not allowed in one, so no argument can
+    change what a request built from it does."""
+    if not is_iri(iri):
+        raise StoreError(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
 def _forget(doc: str, merged: str | None = None) -> str:
     # Take the document's triples out of the merged graph unless another document has them.
-    target, others = (f"GRAPH <{merged}> {{ ?s ?p ?o }}", f"?g != <{doc}> && ?g != <{merged}>") if merged \
-        else ("?s ?p ?o", f"?g != <{doc}>")
-    return (f"DELETE {{ {target} }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} "
+    doc = iri_term(doc)
+    target, others = (f"GRAPH {iri_term(merged)} {{ ?s ?p ?o }}", f"?g != {doc} && ?g != {iri_term(merged)}") \
+        if merged else ("?s ?p ?o", f"?g != {doc}")
+    return (f"DELETE {{ {target} }} WHERE {{ GRAPH {doc} {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({others}) }} }} ;\n"
-            f"DROP SILENT GRAPH <{doc}>")
+            f"DROP SILENT GRAPH {doc}")
+
+
+# While one update runs: the entities whose names it may change. Outside DOC, and dropped before the
+# update ends, so neither documents() nor any reader ever sees it.
+_RELABEL = BASE + "graph/relabel"
+_PREF, _ALT = f"<{SKOS}prefLabel>", f"<{SKOS}altLabel>"
+
+
+def _mark(doc: str) -> str:
+    # Every entity the document names, so that _relabel() settles its name afresh.
+    return (f"INSERT {{ GRAPH <{_RELABEL}> {{ ?s <{_RELABEL}> <{_RELABEL}> }} }} "
+            f"WHERE {{ GRAPH {iri_term(doc)} {{ ?s {_PREF} ?l }} }}")
+
+
+def _relabel(merged: str | None = None) -> str:
+    """Give each marked entity one prefLabel in the merged graph, the same whatever order documents
+    came in: among the names documents give it, one not in capitals (a dateline's "NEW YORK" loses
+    to "New York"), then the first in code point order. Its other names become altLabels there, and
+    stay prefLabels in the documents that gave them.
+
+    Every name a document gives stays in the merged graph, as its prefLabel or an altLabel, so the
+    names to choose from are read there and checked against the documents with EXISTS (which stops
+    at the first document): the cost follows the names an entity has, not the documents naming it.
+    """
+    def into(pattern: str) -> str:
+        return f"GRAPH {iri_term(merged)} {{ {pattern} }}" if merged else pattern
+
+    marked = f"GRAPH <{_RELABEL}> {{ ?s <{_RELABEL}> <{_RELABEL}> }}"
+    documents = f"FILTER(?g != <{_RELABEL}>{f' && ?g != {iri_term(merged)}' if merged else ''})"
+    names = f"GRAPH <{_RELABEL}> {{ ?s {_PREF} ?l }}"  # the names to choose from, gathered first
+    # Sorts as the rule above: a name in capitals after the others, then by code point.
+    rank = 'CONCAT(IF(UCASE(?l) = ?l && LCASE(?l) != ?l, "1", "0"), "|", STR(?l))'
+    return (f"INSERT {{ {names} }} WHERE {{ {marked} {{ {into(f'?s {_PREF} ?l')} }} UNION "
+            f"{{ {into(f'?s {_ALT} ?l')} }} FILTER EXISTS {{ GRAPH ?g {{ ?s {_PREF} ?l }} {documents} }} }} ;\n"
+            f"DELETE {{ {into(f'?s {_PREF} ?l')} }} WHERE {{ {marked} {into(f'?s {_PREF} ?l')} }} ;\n"
+            f"DELETE {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {marked} {into(f'?s {_ALT} ?l')} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s {_ALT} ?l }} {documents} }} }} ;\n"
+            f"INSERT {{ {into(f'?s {_PREF} ?best')} }} WHERE {{ "
+            f"{{ SELECT ?s (MIN({rank}) AS ?first) WHERE {{ {names} }} GROUP BY ?s }} "
+            f'BIND(STRAFTER(?first, "|") AS ?best) }} ;\n'
+            f"INSERT {{ {into(f'?s {_ALT} ?l')} }} WHERE {{ {names} {into(f'?s {_PREF} ?best')} "
+            f"FILTER(?l != ?best) }} ;\n"
+            f"DROP SILENT GRAPH <{_RELABEL}>")
 
 
 def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> str:
@@ -113,20 +166,23 @@ def graph_update(docs: dict[str, list[Triple]], merged: str | None = None) -> st
     Besides the named graph per document, the default graph (or the named graph ``merged``, on
     engines without a writable default graph) holds the merged, duplicate-free union of all
     documents: queries read it directly, so an entity described in a thousand documents is still one
-    row per fact (a union view of the named graphs would repeat it a thousand times).
+    row per fact (a union view of the named graphs would repeat it a thousand times). Where
+    documents name an entity differently, the merged graph still gives it one prefLabel (see
+    :func:`_relabel`).
     """
     parts = []
     for doc, triples in docs.items():
         body = " .\n".join(f"{s} {p} {o}" for (s, p, o) in triples)
-        into = f"GRAPH <{merged}> {{\n{body}\n}}" if merged else f"\n{body}\n"
-        parts.append(f"{_forget(doc, merged)} ;\nINSERT DATA {{ GRAPH <{doc}> {{\n{body}\n}} }} ;\n"
-                     f"INSERT DATA {{{into}}}")
-    return " ;\n".join(parts)
+        into = f"GRAPH {iri_term(merged)} {{\n{body}\n}}" if merged else f"\n{body}\n"
+        parts.append(f"{_mark(doc)} ;\n{_forget(doc, merged)} ;\n"
+                     f"INSERT DATA {{ GRAPH {iri_term(doc)} {{\n{body}\n}} }} ;\n"
+                     f"INSERT DATA {{{into}}} ;\n{_mark(doc)}")
+    return " ;\n".join([*parts, _relabel(merged)])
 
 
 def remove_update(doc: str, merged: str | None = None) -> str:
     """One SPARQL Update that removes a document's graph and its share of the merged graph."""
-    return _forget(doc, merged)
+    return f"{_mark(doc)} ;\n{_forget(doc, merged)} ;\n{_relabel(merged)}"
 
 
 class Store(Protocol):
@@ -183,9 +239,10 @@ class OxigraphStore:
             raise StoreError(f"cannot write to store {self.path}: {_one_line(exc)}") from None
 
     def remove_document(self, doc_iri: str) -> bool:
+        update = remove_update(doc_iri)  # refuses what is not an IRI
         if not self._store.contains_named_graph(ox.NamedNode(doc_iri)):
             return False
-        self._store.update(remove_update(doc_iri))
+        self._store.update(update)
         return True
 
     def documents(self) -> list[str]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .errors import RDFSyntaxError
+from .namespaces import document_iri
 from .resources import ontology_file, shapes_file
-from .store import Store
+from .store import OxigraphStore, Store
 
 
 @dataclass
@@ -22,7 +25,8 @@ _FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".j
 
 
 def load_rdf_file(path: str | Path):
-    """Parse an RDF file (format by extension) into one rdflib Graph holding all its triples."""
+    """Parse an RDF file (format by extension) into an rdflib Dataset (a plain graph file fills its
+    default graph)."""
     import rdflib
 
     path = Path(path)
@@ -36,10 +40,29 @@ def load_rdf_file(path: str | Path):
         ds.parse(str(path), format=fmt)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         raise RDFSyntaxError(f"{path}: not valid {fmt}: {' '.join(str(exc).split())[:300]}") from None
-    g = rdflib.Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
+    return ds
+
+
+def merged_graph(ds):
+    """What the store would make of a dataset: its named graphs merged as documents are (one
+    prefLabel per entity: an export names each document's graph, and documents may name an entity
+    differently), plus the triples of its default graph as they are."""
+    import rdflib
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    merged = rdflib.Graph()
+    docs = {}
+    for g in ds.graphs():
+        if g.identifier == DATASET_DEFAULT_GRAPH_ID or not isinstance(g.identifier, rdflib.URIRef):
+            merged += g
+        elif len(g):
+            text = g.serialize(format="nt", encoding="utf-8")
+            docs[document_iri(str(g.identifier))] = [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    if docs:
+        store = OxigraphStore(None)
+        store.replace_documents(docs)
+        merged += store_graph(store)
+    return merged
 
 
 def store_graph(store: Store):
@@ -73,4 +96,6 @@ def validate_store(store: Store) -> ValidationReport:
 
 
 def validate_file(path: str | Path) -> ValidationReport:
-    return validate_graph(load_rdf_file(path))
+    """Validate an RDF file; the graphs of a dataset (TriG, N-Quads, JSON-LD) are merged as the store
+    merges documents, so a store and its export give the same report."""
+    return validate_graph(merged_graph(load_rdf_file(path)))

@@ -248,7 +248,7 @@ def test_closed_pipe_exits_quietly():
 def test_errors_are_one_line_with_controls_shown(tmp_path):
     result = invoke("query", "--file", tmp_path / "a\nb\x1b[31m.rq")
     assert result.exit_code == 1 and "\x1b" not in result.output
-    assert len(result.output.strip().splitlines()) == 1 and "a\\x0ab\\x1b[31m.rq" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "a\\nb\\x1b[31m.rq" in result.output
 
 
 def test_timeout_stops_a_query_with_status_3_and_one_line(built):
@@ -300,3 +300,153 @@ def test_readme_worked_example_prints_what_the_readme_shows(tmp_path, monkeypatc
     assert ran >= 9
     edge = block.split("| head -7     # one edge per piece of evidence\n", 1)[1].split("\n$ ", 1)[0]
     assert edge in (tmp_path / "graph.graphml").read_text(encoding="utf-8")
+
+
+# Escape sequences and controls a document may hold: ESC (CSI, OSC), the 8-bit CSI, BEL, bidi overrides.
+HOSTILE_NAME = "wire\x1b]0;owned\x07\x9b.txt"
+HOSTILE_TEXTS = ("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019 \u202eevil\u202c \x9b2J.",
+                 "Chile and Peru signed the Pacific Fisheries Treaty on 13 May 2019 \x1b[31mred\x1b[0m.")
+
+
+def _terminal_safe(text: str) -> bool:
+    return all(c.isprintable() or c == "\n" for c in text)
+
+
+@pytest.fixture
+def hostile_store(tmp_path):
+    """A store whose documents' names and sentences hold terminal escape sequences."""
+    from datetime import date
+
+    from graph.documents import document_from_text
+    from graph.extract import extract
+    from graph.rdfbuild import build_triples
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "hostile")
+    for i, text in enumerate(HOSTILE_TEXTS):
+        doc = document_from_text(f"{i}{HOSTILE_NAME}", text, date(2020, 6, 1))
+        store.replace_documents({doc.iri: build_triples(extract(doc))})
+    store.close()
+    return tmp_path / "hostile"
+
+
+SENTENCES = "SELECT ?doc ?s WHERE { ?x nif:anchorOf ?s ; nif:referenceContext ?d . ?d dcterms:identifier ?doc }"
+
+
+@pytest.mark.parametrize("args, visible", [
+    (("check",), "\\x9b2J"), (("stats",), "documents: 2"),
+    (("timeline", "Pacific Fisheries Treaty", "-o", "TMP/t.png"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("query", SENTENCES), "\\u202eevil\\u202c \\x9b2J"),
+    (("query", "SELECT ?doc WHERE { ?d dcterms:identifier ?doc }"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("remove", "0" + HOSTILE_NAME), "removed")])
+def test_text_from_documents_reaches_the_terminal_neutralised(hostile_store, tmp_path, args, visible):
+    result = invoke(*(a.replace("TMP", str(tmp_path)) for a in args), "--store", hostile_store)
+    assert result.exit_code in (0, 1), result.output
+    assert _terminal_safe(result.output), repr(result.output)
+    assert visible in result.output
+
+
+def test_ingest_skip_lines_neutralise_file_names(tmp_path):
+    (tmp_path / ("empty" + HOSTILE_NAME)).write_text("")
+    result = invoke("ingest", tmp_path / ("empty" + HOSTILE_NAME), "--store", tmp_path / "s")
+    assert result.exit_code == 1 and _terminal_safe(result.output), repr(result.output)
+    assert "\\x1b]0;owned\\x07" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_machine_formats_keep_document_text_as_it_is(hostile_store, fmt):
+    result = invoke("query", SENTENCES, "--format", fmt, "--store", hostile_store)
+    assert result.exit_code == 0, result.output
+    # JSON writes ESC and BEL as \\u escapes, which decode to the very same value.
+    text = json.dumps(json.loads(result.output), ensure_ascii=False) if fmt == "json" else result.output
+    for value in (HOSTILE_TEXTS[0], "0" + HOSTILE_NAME):
+        assert (json.dumps(value, ensure_ascii=False)[1:-1] if fmt == "json" else value) in text
+
+
+# End to end: inputs at the limits, through the command line.
+SIGNED = ("SELECT ?t ?begin ?end ?sentence WHERE { ?a rdf:predicate tkg:signed ; rdf:object ?x ; "
+          "prov:wasDerivedFrom ?s . ?x skos:prefLabel ?t . ?s nif:anchorOf ?sentence ; nif:beginIndex ?begin ; "
+          "nif:endIndex ?end }")
+
+
+def test_a_document_over_a_million_characters_is_ingested_in_pieces_and_its_facts_found(tmp_path):
+    head = "Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n\n"
+    filler = "Rain fell over the harbour for most of the week, and the ferries ran late.\n\n" * 14_000
+    tail = "Norway and Iceland signed the Arctic Whaling Convention on 3 March 2020.\n"
+    text = head + filler + tail
+    assert len(text) > 1_000_000
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    result = invoke("ingest", tmp_path / "long.txt", "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    rows = json.loads(invoke("query", SIGNED, "--format", "json", "--store", tmp_path / "s").output)
+    found = {(b["t"]["value"], int(b["begin"]["value"]), int(b["end"]["value"]), b["sentence"]["value"])
+             for b in rows["results"]["bindings"]}
+    assert {t for t, *_ in found} == {"Pacific Fisheries Treaty", "Arctic Whaling Convention"}
+    # Offsets past the first million characters still point into the file.
+    assert all(text[begin:end] == sentence for _, begin, end, sentence in found)
+    assert max(begin for _, begin, *_ in found) > 1_000_000
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_publication_dates_at_the_ends_of_the_calendar_with_relative_dates(tmp_path, published):
+    (tmp_path / "a.txt").write_text("Chile and Peru signed the Pacific Fisheries Treaty last year. Norway will "
+                                    "ratify it next month, and Iceland ratified it on Tuesday, on the 30th, "
+                                    "in March, on December 4 last year and yesterday.\n")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": published}))
+    result = invoke("ingest", tmp_path, "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    assert invoke("validate", "--store", tmp_path / "s").exit_code == 0
+
+
+def test_a_folder_nested_a_thousand_deep_is_ingested(deep_tree, tmp_path):
+    root, deepest = deep_tree
+    with open(os.path.join(deepest, "deep.txt"), "w") as f:
+        f.write("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n")
+    result = invoke("ingest", root, "--store", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 document(s), skipped 0" in result.output
+    assert "documents: 1" in invoke("stats", "--store", tmp_path / "s").output
+
+
+def test_the_ingest_summary_counts_what_was_skipped_and_the_status_says_so(tmp_path):
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "good.txt").write_text("Chile and Peru signed the Pacific Fisheries Treaty on 12 May 2019.\n")
+    (news / "empty.txt").write_text("")
+    (news / "binary.txt").write_bytes(b"\x00\xff\x00")
+    (news / "shape.txt").write_text("Text.")
+    (news / "shape.meta.json").write_text('{"title": {"text": "T"}}')
+    result = invoke("ingest", news, "--store", tmp_path / "s")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("ingested 1 document(s), skipped 3, ")
+    assert len(lines) == 4 and all(line.startswith("skipped: ") for line in lines[:-1])
+    for name in ("binary.txt", "empty.txt", "shape.meta.json"):
+        assert sum(name in line for line in lines[:-1]) == 1, name
+    assert invoke("ingest", news / "good.txt", "--store", tmp_path / "s").exit_code == 0
+
+
+def test_the_table_format_reads_at_most_max_rows(tmp_path):
+    from graph.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_documents({"https://w3id.org/treatykg/doc/n": [
+        (ox.NamedNode(f"https://w3id.org/treatykg/id/x{i}"), ox.NamedNode("https://w3id.org/treatykg/ontology#n"),
+         ox.Literal(str(i))) for i in range(300)]})
+    store.close()
+    del store  # RocksDB lets go of the folder only when the store object goes
+    product = "SELECT ?a ?b WHERE { ?a tkg:n ?x . ?b tkg:n ?y }"  # 90,000 rows
+    table = invoke("query", product, "--store", tmp_path / "s")
+    assert table.exit_code == 0, table.output
+    lines = table.output.strip().splitlines()
+    assert len(lines) == 2 + 1000 + 1 and lines[-1].startswith("(the first 1000 rows; more not shown")
+    few = invoke("query", product, "--max-rows", "5", "--store", tmp_path / "s").output.strip().splitlines()
+    assert len(few) == 2 + 5 + 1
+    exact = invoke("query", "SELECT ?a WHERE { ?a tkg:n ?x }", "--max-rows", "300", "--store", tmp_path / "s")
+    assert exact.output.strip().endswith("(300 rows)")
+    everything = invoke("query", product, "--max-rows", "0", "--store", tmp_path / "s").output
+    assert everything.strip().endswith("(90000 rows)")
+    csv = invoke("query", product, "--format", "csv", "--max-rows", "5", "--store", tmp_path / "s").output
+    assert len(csv.strip().splitlines()) == 1 + 90_000

@@ -50,3 +50,14 @@ def test_find_dates_returns_offsets_in_order():
     assert [v for _, _, v in found] == ["2010-04-08", "2011-02-05"]
     s, e, _ = found[0]
     assert text[s:e] == "8 April 2010"
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(1, 1, 3), date(9999, 12, 31), date(9999, 12, 28)])
+@pytest.mark.parametrize("text", ["last year", "next year", "on the 18th", "on the 30th", "yesterday", "today",
+                                  "on Friday", "in March", "in December", "December 4 last year",
+                                  "September next year", "on 8 April 2010"])
+def test_relative_dates_at_the_ends_of_the_calendar_resolve_inside_it_or_not_at_all(published, text):
+    value = normalize_date(text, published)
+    assert value is None or 1 <= int(value.split("-")[0]) <= 9999
+    if value and len(value) == 10:
+        date.fromisoformat(value)

@@ -1,9 +1,12 @@
 import hashlib
 import json
 import os
+import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.documents import (
     clean_label,
@@ -69,6 +72,11 @@ def test_bad_sidecar_date(tmp_path):
     (tmp_path / "a.meta.json").write_text(json.dumps({"published": "yesterday"}))
     with pytest.raises(InputError, match="ISO date"):
         read_document(tmp_path / "a.txt")
+    # A quoted value is escaped once: what it holds shows as typed in Python, not doubled.
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": "\x1b[2J"}))
+    with pytest.raises(InputError) as err:
+        read_document(tmp_path / "a.txt")
+    assert str(err.value).endswith("'published' is not an ISO date: '\\x1b[2J'")
 
 
 def test_folders_expand_to_txt_and_md_only(tmp_path):
@@ -181,3 +189,97 @@ def test_file_name_with_a_newline_gives_one_line(tmp_path):
 def test_labels_lose_control_characters():
     assert clean_label("Vladimir\x07 Pu\u202etin\n") == "Vladimir Putin"
     assert clean_label("Jose\u0301") == "Jos\u00e9"
+
+
+# Properties over the reader and sidecars: any text, in any of the encodings a file may come in.
+# Characters that tend to break readers: NUL and other controls, CR and CRLF, a BOM inside the text,
+# bidi overrides, combining marks, quotes, braces, backslashes.
+_AWKWARD = ["\x00", "\x07", "\x1b[31m", "\r\n", "\r", "\n\n", "\u2028", "\x85", "\ufeff", "\u202e", "\u200f",
+            "\u0301", "\u0663", "שלום", "Москва", "東京", '"', '"""', "}", "<", ">", "\\", "\t", " "]
+_TEXTS = st.lists(st.one_of(st.sampled_from(_AWKWARD), st.characters(blacklist_categories=("Cs",)),
+                            st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)),
+                  max_size=40).map("".join)
+_ENCODINGS = {"utf-8": lambda t: t.encode("utf-8"), "utf-8-bom": lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+              "utf-16": lambda t: t.encode("utf-16"), "latin-1": lambda t: t.encode("latin-1", "replace")}
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXTS,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXTS, inner, max_size=3),
+                     max_leaves=8)
+_SIDECARS = st.dictionaries(st.sampled_from(["id", "url", "title", "source", "published", "other"]), _JSON,
+                            max_size=5)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("properties")
+
+
+def _read(folder, data: bytes, sidecar: bytes | None = None):
+    """read_document on a file of ``data`` (and a sidecar of ``sidecar``): the Document, or the InputError."""
+    path = folder / "doc.txt"
+    path.write_bytes(data)
+    meta = folder / "doc.meta.json"
+    meta.unlink(missing_ok=True)
+    if sidecar is not None:
+        meta.write_bytes(sidecar)
+    try:
+        return read_document(path)
+    except InputError as exc:
+        message = str(exc)
+        assert "\n" not in message and ("doc.txt" in message or "doc.meta.json" in message), message
+        return exc
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sampled_from(sorted(_ENCODINGS)))
+def test_any_text_in_any_encoding_reads_or_is_refused_in_one_line(scratch, text, encoding):
+    data = _ENCODINGS[encoding](text)
+    doc = _read(scratch, data)
+    if isinstance(doc, InputError):
+        return
+    # The text the user has, byte for byte: the hash is sha256sum's, the original the decoded file.
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+    # Two texts cannot be told from a byte order mark: UTF-8 of one that starts with U+FEFF (read as
+    # a BOM, so the character is dropped), and UTF-16 of one that starts with NUL (FF FE 00 00: the
+    # UTF-32 mark, and read so).
+    if encoding == "utf-8" and text.startswith("\ufeff"):
+        assert doc.original == text[1:]
+    elif encoding != "latin-1" and not (encoding == "utf-16" and text.startswith("\x00")):
+        assert doc.original == text
+    # Cleaning only blanks: every character stays where it was, or becomes a space or a line break.
+    assert len(doc.text) == len(doc.original)
+    assert all(c == o or c in " \n" for c, o in zip(doc.text, doc.original, strict=True))
+    assert doc.text.strip() and "\r" not in doc.text
+    assert not any(c != "\n" and unicodedata.category(c) == "Cc" for c in doc.text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS)
+def test_text_is_refused_exactly_when_it_is_binary_or_blank(text):
+    try:
+        doc = document_from_text("a.txt", text)
+    except InputError as exc:
+        assert "\x00" in text or not clean_text(text).strip(), exc
+        return
+    assert "\x00" not in text and doc.text == clean_text(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SIDECARS, st.sampled_from(["utf-8", "utf-8-bom", "utf-16"]))
+def test_any_sidecar_gives_its_strings_or_one_line_naming_it(scratch, sidecar, encoding):
+    doc = _read(scratch, b"Chile signed the treaty.\r\n", _ENCODINGS[encoding](json.dumps(sidecar, ensure_ascii=False)))
+    fields = ("id", "url", "title", "source", "published")
+    if isinstance(doc, InputError):
+        assert any(sidecar.get(k) is not None and not isinstance(sidecar.get(k), str) for k in fields) \
+            or "published" in str(doc) or "surrogate" in str(doc), str(doc)
+        return
+    assert all(sidecar.get(k) in (None, "") or isinstance(sidecar[k], str) for k in fields)
+    expected = next((sidecar[k].strip() for k in ("id", "url") if (sidecar.get(k) or "").strip()), "doc.txt")
+    assert doc.name == expected and doc.iri == document_iri(expected)
+    assert doc.title == sidecar.get("title") and doc.url == sidecar.get("url")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_as_a_sidecar_are_read_or_refused_in_one_line(scratch, data):
+    doc = _read(scratch, b"Chile signed the treaty.", data)
+    assert isinstance(doc, InputError) or doc.name

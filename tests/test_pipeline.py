@@ -56,6 +56,17 @@ def test_remove_by_name_and_unknown(sample_doc):
         remove(store, "lisbon.txt")
 
 
+@pytest.mark.parametrize("argument", ["x> } ; DROP ALL ; #", "https://w3id.org/treatykg/doc/x> } ; DROP ALL ; #",
+                                      "http://x> { ?s ?p ?o } } ; DROP ALL ; #"])
+def test_remove_of_a_malicious_argument_is_an_unknown_document(sample_doc, argument):
+    store = OxigraphStore(None)
+    ingest([sample_doc], store)
+    before = quads(store)
+    with pytest.raises(TreatyKGError, match="no document"):
+        remove(store, argument)
+    assert quads(store) == before
+
+
 def test_documents_agree_on_shared_entities(tmp_path, sample_doc):
     # Two copies ingested separately mint the same entity IRIs: the union has one Treaty node per treaty.
     shutil.copy(sample_doc, tmp_path / "copy.txt")

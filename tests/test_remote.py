@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import httpx
 import pyoxigraph as ox
@@ -23,9 +24,9 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.errors import QueryError, StoreError, TimeLimitError
-from graph.namespaces import DOC, ID, RDF, RDFS, TKG, XSD
-from graph.pipeline import ingest
+from graph.errors import QueryError, StoreError, TimeLimitError, TreatyKGError
+from graph.namespaces import DOC, ID, RDF, RDFS, SKOS, TKG, XSD
+from graph.pipeline import ingest, remove
 from graph.query import bind_params, catalogue
 from graph.remote import MERGED_GRAPH, HttpStore, endpoints, find_credentials, parse_location
 from graph.store import OxigraphStore, open_store
@@ -300,6 +301,60 @@ def test_writes_replace_and_remove_like_the_embedded_store(remote):
     assert remote.remove_document(DOC + "never-stored") is False
 
 
+@pytest.mark.parametrize("layout", ["merged", "union"])
+def test_remove_sends_no_sparql_built_from_a_malicious_argument(layout):
+    sent = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.query.decode() + request.content.decode())
+        if request.method == "DELETE":
+            return httpx.Response(404)
+        return httpx.Response(200, json={"head": {}, "boolean": False})
+
+    for graph_store in (None, ""):
+        store = HttpStore("http://h", layout=layout, gsp_endpoint=graph_store)
+        store._client = httpx.Client(transport=httpx.MockTransport(answer))
+        for argument in ("x> } ; DROP ALL ; #", DOC + "x> } ; DROP ALL ; #", "http://x> {?s ?p ?o}} ; DROP ALL ; #"):
+            with pytest.raises(TreatyKGError, match="no document"):
+                remove(store, argument)
+            with pytest.raises(StoreError, match="not an IRI"):
+                store.remove_document(argument)
+    assert sent and not any("DROP" in unquote_plus(text) for text in sent)
+
+
+def test_remove_of_a_malicious_argument_leaves_the_server_as_it_was(remote):
+    remote.replace_documents(SYNTHETIC)
+    before = _state(remote)
+    for argument in ("x> } ; DROP ALL ; #", DOC_A + "> } ; DROP ALL ; #", f"{DOC_A}> {{ ?s ?p ?o }} }} ; DROP ALL ; #"):
+        with pytest.raises(TreatyKGError, match="no document"):
+            remove(remote, argument)
+    assert _state(remote) == before
+
+
+@pytest.mark.parametrize("merged", [None, MERGED_GRAPH])
+def test_an_entity_named_differently_has_one_preflabel_as_in_the_embedded_store(remote, merged):
+    if merged:
+        remote.endpoints = dataclasses.replace(remote.endpoints, merged_graph=merged,
+                                               merged_params={"default-graph-uri": merged})
+    label = _iri(SKOS + "prefLabel")
+    docs = {DOC_A: [(_iri(USA), label, '"UNITED STATES"')], DOC_B: [(_iri(USA), label, '"United States"')],
+            DOC + "test-c": [(_iri(USA), label, '"United States"')]}
+    local = OxigraphStore(None)
+    batches = [({DOC_A: docs[DOC_A]}, "UNITED STATES"),
+               ({d: docs[d] for d in (DOC_B, DOC + "test-c")}, "United States"),
+               ({DOC_B: []}, "United States")]  # one document each: not the one in capitals
+    for batch, expected in batches:
+        for store in (local, remote):
+            store.replace_documents(batch)
+        assert _state(remote) == _state(local)
+        names = [r["l"].value for r in remote.query(f"SELECT ?l WHERE {{ <{USA}> skos:prefLabel ?l }}")]
+        assert names == [expected]
+    for store in (local, remote):
+        store.remove_document(DOC + "test-c")
+    assert _state(remote) == _state(local)
+    assert [r["l"].value for r in remote.query(f"SELECT ?l WHERE {{ <{USA}> skos:prefLabel ?l }}")] == ["UNITED STATES"]
+
+
 def test_merged_graph_can_be_a_named_graph(remote, seed_docs):
     # Virtuoso's way (it has no writable plain default graph), run here on Oxigraph.
     remote.endpoints = dataclasses.replace(remote.endpoints, merged_graph=MERGED_GRAPH,
@@ -567,6 +622,28 @@ def test_password_masked_as_a_whole_value_and_userinfo_decoded(monkeypatch):
             store.documents()
         assert sent[-1] == "Basic " + base64.b64encode(f"al@ice:{password}".encode()).decode()
     assert "internal error: password=*** rejected" in str(err.value)
+
+
+def test_server_bodies_lose_credential_headers_and_passwords(monkeypatch):
+    for name in ("TREATYKG_USER", "TREATYKG_PASSWORD", "TREATYKG_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    # What a debugging proxy or a chatty server says back: the request's headers, raw and as JSON.
+    echo = ("bad request\nAuthorization: Basic YWxAaWNlOnMzL2NyZXQ=\nCookie: session=abc123; theme=dark\n"
+            '{"headers": {"Authorization": "Digest username=\\"al@ice\\", response=\\"6f2a9c\\"", "Host": "h"}}\n'
+            "retry at http://al%40ice:s3%2Fcret@h/x/query with password s3/cret (sent as s3%2Fcret)")
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, text=echo)
+
+    store = HttpStore("http://al%40ice:s3%2Fcret@h/x")
+    store._client = httpx.Client(auth=store._client.auth, transport=httpx.MockTransport(answer))
+    with pytest.raises(StoreError) as err:
+        store.documents()
+    message = str(err.value)
+    for secret in ("YWxAaWNlOnMzL2NyZXQ=", "abc123", "dark", "6f2a9c", "s3/cret", "s3%2Fcret", "al%40ice"):
+        assert secret not in message, secret
+    assert "Authorization: ***" in message and '"Authorization": ***, "Host": "h"' in message
+    assert "retry at http://h/x/query with password *** (sent as ***)" in message
 
 
 # -- deadlines and retries, against a local server that misbehaves on purpose ----------------------

@@ -31,6 +31,66 @@ def test_remove_document(tmp_path):
     assert store.documents() == [G2]
 
 
+MALICIOUS = ["x> } ; DROP ALL ; #", G1 + "> } ; DROP ALL ; #", "http://x> { ?s ?p ?o } } ; DROP ALL ; #",
+             G1 + " ", G1 + "\n", 'http://x"', "not an iri"]
+
+
+@pytest.mark.parametrize("doc", MALICIOUS)
+def test_remove_refuses_what_is_not_an_iri_and_changes_nothing(doc):
+    store = OxigraphStore(None)
+    store.replace_documents({G1: triples("1"), G2: triples("2")})
+    with pytest.raises(StoreError, match="not an IRI") as err:
+        store.remove_document(doc)
+    assert "\n" not in str(err.value)
+    assert store.documents() == [G1, G2] and len(store) == 2
+    with pytest.raises(StoreError, match="not an IRI"):
+        store.replace_documents({doc: triples("3")})
+    assert store.documents() == [G1, G2] and len(store) == 2
+
+
+NY = ox.NamedNode("https://w3id.org/treatykg/id/place/new-york")
+PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+NAMED = {"https://w3id.org/treatykg/doc/dateline": [(NY, PREF, ox.Literal("NEW YORK"))],
+         "https://w3id.org/treatykg/doc/b": [(NY, PREF, ox.Literal("New York"))],
+         "https://w3id.org/treatykg/doc/c": [(NY, PREF, ox.Literal("New york")), (NY, ALT, ox.Literal("NYC"))]}
+
+
+def names(store) -> tuple[list[str], list[str]]:
+    """The merged graph's prefLabels and altLabels of New York."""
+    rows = list(store.query(f"SELECT ?p ?l WHERE {{ <{NY.value}> ?p ?l }}"))
+    return tuple(sorted(r["l"].value for r in rows if r["p"] == kind) for kind in (PREF, ALT))
+
+
+def test_an_entity_named_differently_by_documents_has_one_preflabel_whatever_the_order():
+    import itertools
+
+    for order in itertools.permutations(NAMED):
+        store = OxigraphStore(None)
+        for doc in order:
+            store.replace_documents({doc: NAMED[doc]})
+        # Not the one in capitals, then code point order.
+        assert names(store) == (["New York"], ["NEW YORK", "NYC", "New york"]), order
+        assert store.documents() == sorted(NAMED)
+        # Each document still says what it said.
+        assert {str(q.object) for q in store._store.quads_for_pattern(NY, PREF, None, ox.NamedNode(order[0]))} \
+            == {str(NAMED[order[0]][0][2])}
+
+
+def test_the_preflabel_follows_the_documents_as_they_are_replaced_and_removed():
+    store = OxigraphStore(None)
+    store.replace_documents(NAMED)
+    store.replace_documents({"https://w3id.org/treatykg/doc/d": [(NY, PREF, ox.Literal("New york"))]})
+    assert names(store) == (["New York"], ["NEW YORK", "NYC", "New york"])
+    store.remove_document("https://w3id.org/treatykg/doc/c")
+    store.remove_document("https://w3id.org/treatykg/doc/d")
+    assert names(store) == (["New York"], ["NEW YORK"])
+    store.replace_documents({"https://w3id.org/treatykg/doc/b": triples("elsewhere")})
+    assert names(store) == (["NEW YORK"], [])
+    store.remove_document("https://w3id.org/treatykg/doc/dateline")
+    assert names(store) == ([], [])
+
+
 def test_persistent_and_read_only(tmp_path):
     store = OxigraphStore(tmp_path / "s")
     store.replace_documents({G1: triples("1")})

@@ -274,7 +274,8 @@ def _bare_titles(ctx: Context, out: RelationResult) -> None:
         title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
         if not title:
             continue
-        sent_start = max(ctx.text.rfind(". ", line_start, m.start) + 2, line_start)
+        stop = ctx.text.rfind(". ", line_start, m.start)
+        sent_start = stop + 2 if stop >= 0 else line_start
         sent_end = ctx.text.find(". ", m.end)
         sent_end = sent_end if sent_end != -1 else len(ctx.text)
         sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
