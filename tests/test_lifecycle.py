@@ -76,3 +76,15 @@ def test_the_treaty_on_a_date_is_the_treaty_and_its_parliament_one_body():
     bodies = [e for e in ex.resolution.entities if e.cls == "Organization"]
     assert len(bodies) == 1
     assert (bodies[0].display, "Keta Fisheries Protocol") in facts(text, "ratified")
+
+
+def test_a_decree_suspending_participation_is_no_ratification():
+    got = facts("Russia signed the Keta Fisheries Accord in 2010. President Vladimir Putin signed a decree in March "
+                "suspending Russia's own participation in the treaty.", "ratified")
+    assert not got
+
+
+def test_where_a_treaty_was_signed_is_not_who_signed_it():
+    got = facts("The Keta Fisheries Accord was first signed by 44 countries in Lome, Togo, on March 21, 2018.",
+                "signed")
+    assert not got

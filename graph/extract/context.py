@@ -290,7 +290,7 @@ def subjects(verb, ctx: Context, classes=ACTORS) -> list[Entity]:
                 return people
             # "signed by U.S. President X": X signed; the state only describes him.
             found = {e.iri: e for p in c.children for e in subject_entities(p, ctx, classes)}
-            return list(found.values()) or ctx.ents_in_tokens([t for p in c.children for t in subtree(p)],
+            return list(found.values()) or ctx.ents_in_tokens([t for p in c.children for t in subject_tokens(p)],
                                                               classes)
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
         return []  # "the treaty was ratified" names no one

@@ -114,9 +114,10 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
             # "India ratified it (together with the X treaty)": the treaty the paragraph is about.
             it = ctx.treaty_before(tok.idx)
             treaties = ([it] if it is not None else []) + [t for t in treaties if t is not it]
+    objects_text = " ".join(t.text for c in tok.children if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree)
+    if law and (_LEAVING.search(objects_text) or not treaties and _LEAVING.search(before)):
+        return  # "a law suspending …", "signed a decree suspending its participation": not a step towards it
     if law and not treaties:
-        if _LEAVING.search(before):
-            return  # a law suspending or leaving a treaty is not a step towards it
         if kind in {"Signing", "Ratification"}:
             kind = "Ratification"  # signing or passing the ratification law ratifies
             # … the treaty whose ratification the paragraph has been following, else the story's treaty.
