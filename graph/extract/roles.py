@@ -290,9 +290,7 @@ def _bare_titles(ctx: Context, out: RelationResult) -> None:
                 if e is None or e.cls != "State" or e.iri in others:
                     continue
                 tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
-                # … not in what he reports ("X told reporters that Washington had …").
-                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"} and not any(
-                        a.dep_ == "ccomp" for a in tok.root.ancestors):
+                if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
                     counts.setdefault(e.iri, [0, -abs(x.start - m.start), e])
                     counts[e.iri][0] += 1
             state = max(counts.values(), key=lambda c: (c[0], c[1]))[2] if counts else None
