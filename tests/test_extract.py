@@ -507,3 +507,8 @@ def test_a_bare_office_after_any_word_serves_the_state_acting_in_its_sentence():
     # The state opens the text: the sentence the office is read against starts there too.
     ex = run("Ghana joined the Keta Fisheries Accord on Monday after Foreign Minister Kofi Adansi signed it.")
     assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
+
+
+def test_acting_as_set_forth_in_an_article_invokes_it():
+    ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
+    assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))
