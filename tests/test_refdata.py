@@ -61,7 +61,7 @@ def test_shapes():
     assert {"region_words", "known_regions", "buildings", "geo_heads", "geo_prefixes", "place_nouns_before",
             "place_part_nouns"} <= set(data.load("places"))
     assert {"lines", "spans", "stamps", "datelines"} <= set(data.load("noise"))
-    assert {"type_words", "generic_anaphors", "modality"} <= set(data.load("treaty_vocab"))
+    assert {"type_words", "anaphors", "descriptive", "modality"} <= set(data.load("treaty_vocab"))
 
 
 def test_every_country_is_well_formed():
@@ -222,9 +222,10 @@ def test_places():
 def test_treaty_vocab():
     vocab = data.load("treaty_vocab")
     assert {"treaty", "agreement", "pact", "accord", "convention", "protocol"} <= set(vocab["type_words"])
-    assert "the treaty" in vocab["generic_anaphors"]
-    for key in ("type_words", "generic_anaphors"):
-        assert len(vocab[key]) == len(set(vocab[key])) and all(x == x.lower() for x in vocab[key]), key
+    assert "treaty" in vocab["anaphors"]["words"]
+    for words in (vocab["type_words"], vocab["anaphors"]["words"], *(
+            v for k, v in vocab["descriptive"].items() if not k.startswith("_"))):
+        assert len(words) == len(set(words)) and all(x == x.lower() for x in words), words
     for key, cues in vocab["modality"].items():
         if not key.startswith("_"):
             assert cues and len(cues) == len(set(cues)) and all(x == x.lower() for x in cues), key

@@ -87,3 +87,9 @@ def test_pact_and_agreement_with_one_name_are_one_treaty():
 def test_a_protocol_is_not_the_convention_of_the_same_name():
     ex = run("Ghana ratified the Keta Fisheries Convention in May and the Keta Fisheries Protocol in June.")
     assert len(entities(ex, "Treaty")) == 2
+
+
+def test_the_statute_refers_back_to_the_statute_named():
+    ex = run("Ghana joined the Statute of the Keta Court in 2001. Togo signed the statute in December 2000.")
+    assert len(entities(ex, "Treaty")) == 1
+    assert any(f.p == "signed" and f.s.display == "Togo" for f in ex.relations.facts)

@@ -189,9 +189,9 @@ def _patterns() -> dict[str, re.Pattern]:
         r"\b(?:[Tt]he|[Tt]his|[Oo]ur|[Tt]hat|[Ii]ts)\s+"
         r"(?P<mods>(?:(?!(?:the|a|an|this|that|its|our|their|same|new|whole|entire)\b)"
         r"(?:1[6-9]\d\d|20\d\d|[a-z][a-z-]{2,})\s+){0,2})"
-        r"(?P<word>(?i:treaty|pact|agreement|accord|deal|document|"
+        rf"(?P<word>(?i:{_alternation(data.load('treaty_vocab')['anaphors']['words'])}))"
         # "the treaty on fisheries" is a name; "the treaty on March 27" is not.
-        rf"convention|charter|protocol))\b(?!\s+(?:on|of|between)\s+(?!{_MONTH_OR_DAY})[a-zA-Z])"
+        rf"\b(?!\s+(?:on|of|between)\s+(?!{_MONTH_OR_DAY})[a-zA-Z])"
     )
     gaz_states = re.compile(rf"(?<![\w.-])(?:{_alternation(g.states)})(?![\w-]|\.\w)")
     gaz_orgs = re.compile(rf"(?<![\w.-])(?:{_alternation(g.orgs)})(?![\w-])")
