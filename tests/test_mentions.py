@@ -124,3 +124,13 @@ def test_article_subdivisions_stay_with_their_article_and_its_treaty():
     found = [m for m in mentions_of("The council acted in line with Article 4(p) of the Keta Fisheries Accord and "
                                     "Article XI:2(a) of the Reef Charter.") if m.cls == "Article"]
     assert [(m.number, m.treaty is not None) for m in found] == [("4", True), ("11", True)]
+
+
+def test_a_body_s_officer_is_not_a_body():
+    found = named("Jan Kowalski, the Council of Europe's Secretary General, arrived in Lome.", "Organization")
+    assert found == {"Council of Europe"}
+
+
+def test_a_title_after_a_name_makes_it_a_person_whatever_the_title():
+    assert "Moussa Abakar Tchiroma" in named("\u201cWe are ready,\u201d said Moussa Abakar Tchiroma, chairperson of "
+                                             "the Keta Commission.", "Person")

@@ -743,6 +743,11 @@ def _spacy_mentions(doc) -> list[Mention]:
                 continue
             key = normalize_key(display)
         else:
+            # "the Council of Europe's Secretary General": the body, not its officer.
+            officer = _possessed_title().search(text)
+            if officer:
+                text = text[:officer.start()]
+                end = start + len(text)
             display = clean_display(text)
             key = normalize_key(display)
             if cls == "Place" and (_state_of(display) or re.search(r"(?:ern|ian|ese)$", display.split()[-1])):
@@ -926,7 +931,8 @@ def find_mentions(text: str, doc) -> list[Mention]:
     anaphors = find_anaphors(text, treaties)
     primary = treaties + articles + anaphors
     gaz = _gazetteer_mentions(text) + _region_mentions(text)
-    orgs = _org_mentions(text)
+    # "the Council of Europe's Secretary General" names an officer: the body inside it is found on its own.
+    orgs = [m for m in _org_mentions(text) if not _possessed_title().search(m.text)]
     chosen: list[Mention] = list(primary)
     index = SpanIndex(chosen)
 
@@ -1013,10 +1019,19 @@ def _surname_mentions(text: str, chosen: list[Mention], index: SpanIndex) -> lis
     return out
 
 
-_ORG_CUE = re.compile(r"(?:newspaper|daily|agency|broadcaster|outlet|magazine|weekly|channel|paper)\s+$", re.I)
-_PERSON_CUE = re.compile(r"^,\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:spokesman|spokeswoman|spokesperson|minister|"
-                         r"secretary|president|adviser|advisor|aide|ambassador|envoy|professor|chairman|"
-                         r"director|leader|chief|head|official|senator)\b", re.I)
+@functools.lru_cache(maxsize=1)
+def _possessed_title() -> re.Pattern:
+    return re.compile(rf"['’]s\s+(?:{_alternation(gazetteer().titles)})$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> tuple[re.Pattern, re.Pattern]:
+    """"the newspaper X" (a role noun before a name makes it a body) and "X, chairperson of …" (a title
+    after a name makes it a person), from the title lists."""
+    g = gazetteer()
+    org_cue = re.compile(rf"(?:{_alternation(g.role_nouns)})\s+$", re.I)
+    person_cue = re.compile(rf"^,\s+(?:the\s+)?(?:[a-z.]+\s+){{0,3}}(?:{_alternation(g.titles)})\b", re.I)
+    return org_cue, person_cue
 
 
 _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|or)\s*$")
@@ -1080,13 +1095,13 @@ def _retype(text: str, mentions: list[Mention]) -> None:
             m.cls = "Place"
             m.display = clean_display(m.text)
             m.key = normalize_key(m.display)
-        elif m.cls == "Person" and _ORG_CUE.search(before):
+        elif m.cls == "Person" and _cues()[0].search(before):
             m.cls = "Organization"
             m.display = clean_display(m.text)
             m.key = normalize_key(m.display)
         elif m.cls == "Organization" and len(m.text.split()) <= 3 and not any(
                 w in g.org_heads for w in m.text.split()) and not m.text.isupper() and (
-                _PERSON_CUE.match(after) or _title_before().search(before)
+                _cues()[1].match(after) or _title_before().search(before)
                 or _title_clause_before().search(text[max(0, m.start - 100):m.start])):
             m.cls = "Person"
             m.display = person_display(m.text)
