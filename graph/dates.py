@@ -33,7 +33,9 @@ _PATTERNS = [
     re.compile(rf"\b{_M},?\s+{_Y}\b", re.I),                               # July 2000
     re.compile(rf"\b{_M}\s+{_D}\b(?!\s*,?\s*\d)", re.I),                   # June 18
     re.compile(rf"\b{_D}\s+(?:of\s+)?{_M}\b", re.I),                       # 18 June
-    re.compile(r"\bthe\s+(?P<ordday>\d{1,2})(?:st|nd|rd|th)\b", re.I),     # on the 18th
+    # "on the 18th", but not "the 31st party": an ordinal before a noun counts something else.
+    re.compile(r"\bthe\s+(?P<ordday>\d{1,2})(?:st|nd|rd|th)\b"
+               r"(?!\s+(?!(?:of|at|in|on|and|or|when|after|before|as|with|to|by|for)\b)[a-z])", re.I),
     re.compile(rf"\b(?:in\s+|of\s+)?{_Y}\b"),                              # 2000
     re.compile(rf"\b{_REL}\b", re.I),
     re.compile(r"\b(?P<reld>yesterday|today|on\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|"

@@ -61,3 +61,9 @@ def test_relative_dates_at_the_ends_of_the_calendar_resolve_inside_it_or_not_at_
     assert value is None or 1 <= int(value.split("-")[0]) <= 9999
     if value and len(value) == 10:
         date.fromisoformat(value)
+
+
+@pytest.mark.parametrize("text", ["Finland became the 31st party to the treaty",
+                                  "after the 22nd instrument was lodged"])
+def test_an_ordinal_before_a_noun_is_no_day(text):
+    assert find_dates(text, date(2023, 4, 4)) == []
