@@ -211,8 +211,6 @@ def _facts_from_events(out: RelationResult, res: Resolution, ctx: Context, sents
                     out.facts.append(Fact(a, "acceded", ev.sentence, ev.rule, o=t))
                 elif a.cls in ACTORS:
                     out.facts.append(Fact(a, "ratified", ev.sentence, ev.rule, o=t))
-                if a.cls == "State":
-                    out.facts.append(Fact(a, "partyTo", ev.sentence, "ratifying-party", o=t))
             if ev.date and ev.kind == "Ratification":
                 out.facts.append(Fact(t, "ratificationDate", ev.sentence, ev.rule, value=ev.date))
         elif ev.kind == "EntryIntoForce" and t is not None and asserted and ev.date:
