@@ -187,17 +187,22 @@ def stats(store_location) -> None:
 @click.option("--allow-service", is_flag=True,
               help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
                    "a SPARQL server decides for itself).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="At most N rows (applied in the query, so the engine stops early).")
+@click.option("--offset", default=0, type=click.IntRange(min=0), metavar="N", help="Skip the first N rows.")
 @timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, timeout,
+          store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
     Example:
         treatykg query 'SELECT ?t WHERE { ?t a tkg:Treaty }'
         treatykg query --name neighbourhood --param name=Putin --format csv
+        treatykg query --name evidence --format csv --limit 100 --offset 200
     """
-    from .query import bind_params, catalogue, format_result, load_query, run_query
+    from .query import bind_params, catalogue, format_result, load_query, run_query, window
 
     if list_:
         for q in catalogue().values():
@@ -215,7 +220,7 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, timeout, store_
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
-    result = run_query(store, bind_params(text, params))
+    result = run_query(store, window(bind_params(text, params), limit, offset))
     click.echo(format_result(result, fmt))
 
 

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import queries_dir
-from .store import Store
+from .store import Store, parse_query
 
 
 @dataclass
@@ -77,6 +77,63 @@ def load_query(text: str | None = None, file: str | Path | None = None, name: st
     if name:
         return named_query(name)
     return text or ""  # an empty query is refused by the store with its own message
+
+
+# The tokens of a query that matter for finding its outermost LIMIT and OFFSET: comments, strings and
+# IRIs are skipped whole (a "LIMIT" inside them is text), brackets are counted, words kept whole.
+_TOKEN = re.compile(r"""
+    \#[^\n]*
+  | '\'\'(?:[^'\\]|\\.|'(?!''))*'\'\' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*"
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | [?$@]?[\w.:%-]+
+  | \S
+""", re.VERBOSE)
+
+
+def window(sparql: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query with its answer cut to at most ``limit`` rows after the first ``offset``, written in the
+    query itself so that the engine stops early (embedded, worker or remote store alike).
+
+    A LIMIT or OFFSET the query already has is combined with the window, not replaced: the rows are
+    those of the query's own window that fall within the requested one, so the smaller window wins.
+    """
+    if limit is None and not offset:
+        return sparql
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("--limit and --offset must not be negative")
+    query = parse_query(sparql)[1]
+    modifier = query.get("limitoffset") if "limitoffset" in query else None
+    own_limit = int(modifier["limit"]) if modifier is not None and "limit" in modifier else None
+    own_offset = int(modifier["offset"]) if modifier is not None and "offset" in modifier else 0
+    # Where the outermost solution modifier stands: LIMIT and OFFSET outside every bracket (a
+    # sub-query's are inside its braces), and a trailing VALUES clause, which comes after them.
+    depth, found, values_at = 0, {}, None
+    tokens = list(_TOKEN.finditer(sparql))
+    for i, tok in enumerate(tokens):
+        word = tok.group()
+        if word in "{(":
+            depth += 1
+        elif word in "})":
+            depth -= 1
+        elif depth == 0 and word.upper() in ("LIMIT", "OFFSET") and i + 1 < len(tokens):
+            found[word.upper()] = (tok.start(), tokens[i + 1].end(), tokens[i + 1].group())
+        elif depth == 0 and word.upper() == "VALUES" and values_at is None:
+            values_at = tok.start()
+    # The parser's reading is the truth; the scan must agree with it before the text is edited.
+    seen = {k: int(v[2]) if v[2].isdigit() else -1 for k, v in found.items()}
+    if (seen.get("LIMIT"), seen.get("OFFSET", 0)) != (own_limit, own_offset):
+        raise QueryError("cannot apply --limit/--offset to this query: give LIMIT and OFFSET in it instead")
+    new_offset = own_offset + offset
+    bounds = [n for n in (limit, None if own_limit is None else max(own_limit - offset, 0)) if n is not None]
+    clause = (f" LIMIT {min(bounds)}" if bounds else "") + (f" OFFSET {new_offset}" if new_offset else "")
+    spans = sorted(found.values())
+    at = spans[0][0] if spans else values_at if values_at is not None else len(sparql)
+    text = sparql
+    for start, end, _ in reversed(spans):
+        text = text[:start] + text[end:]
+    # On a line of its own: the query may end with a comment.
+    return text[:at] + ("\n" if at == len(text) else "") + clause.lstrip() + " " + text[at:]
 
 
 @dataclass

@@ -74,14 +74,9 @@ def _parts(tree: object) -> Iterator[str]:
             yield from _parts(value)
 
 
-def check_query(sparql: str, allow_service: bool = False) -> str:
-    """Refuse updates, empty or malformed text and, unless allowed, SERVICE; return the query with the
-    standard prefixes prepended.
-
-    The decision comes from parsing the text, and nothing rdflib's parser cannot read is run: a text
-    that is not known to be a query might be an update (Virtuoso runs updates sent as queries) or
-    hide a SERVICE call.
-    """
+def parse_query(sparql: str) -> object:
+    """rdflib's parse tree of a query (prologue, then the query); QueryError for empty or malformed
+    text and for an update."""
     if not sparql.strip():
         raise QueryError("empty query")
     kind, tree = _kind(sparql)
@@ -90,6 +85,18 @@ def check_query(sparql: str, allow_service: bool = False) -> str:
     if kind == "invalid":
         message = " ".join(str(getattr(tree, "msg", tree)).split())
         raise QueryError(f"SPARQL syntax error at {tree.lineno}:{tree.col}: {message}")
+    return tree
+
+
+def check_query(sparql: str, allow_service: bool = False) -> str:
+    """Refuse updates, empty or malformed text and, unless allowed, SERVICE; return the query with the
+    standard prefixes prepended.
+
+    The decision comes from parsing the text, and nothing rdflib's parser cannot read is run: a text
+    that is not known to be a query might be an update (Virtuoso runs updates sent as queries) or
+    hide a SERVICE call.
+    """
+    tree = parse_query(sparql)
     if not allow_service and "ServiceGraphPattern" in set(_parts(tree)):
         # pyoxigraph evaluates SERVICE by fetching from the named server: a query must not make the
         # machine it runs on send requests unless the user says so.

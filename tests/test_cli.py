@@ -82,6 +82,24 @@ def test_query_formats(built):
     assert invoke("query", "ASK { ?x a tkg:Treaty }", "--store", store).output.strip() == "true"
 
 
+@pytest.mark.parametrize("timeout", ["0", "30"])  # in this process, and in a worker with a time limit
+def test_query_limit_and_offset(built, timeout):
+    store, _, _ = built
+    every = invoke("query", "--name", "signatures", "--format", "csv", "--timeout", timeout, "--store", store)
+    rows = every.output.splitlines()
+    assert every.exit_code == 0 and len(rows) >= 4
+    part = invoke("query", "--name", "signatures", "--format", "csv", "--limit", 2, "--offset", 1,
+                  "--timeout", timeout, "--store", store)
+    assert part.exit_code == 0 and part.output.splitlines() == [rows[0], *rows[2:4]]
+    # The query's own LIMIT and the requested window: the smaller one wins.
+    q = "SELECT ?n WHERE { ?x a tkg:State ; skos:prefLabel ?n } ORDER BY ?n"
+    states = invoke("query", q, "--format", "tsv", "--store", store).output.splitlines()[1:]
+    own = invoke("query", q + " LIMIT 2", "--format", "tsv", "--limit", 5, "--offset", 1, "--timeout", timeout,
+                 "--store", store)
+    assert own.output.splitlines()[1:] == states[1:2]
+    assert invoke("query", q, "--limit", -1, "--store", store).exit_code == 2
+
+
 def test_named_queries_all_run(built):
     store, _, _ = built
     listing = invoke("query", "--list", "--store", store)

@@ -6,7 +6,15 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import QueryError
-from graph.query import bind_params, catalogue, format_result, load_query, run_query, term_text
+from graph.query import (
+    bind_params,
+    catalogue,
+    format_result,
+    load_query,
+    run_query,
+    term_text,
+    window,
+)
 from graph.store import OxigraphStore
 
 G = "https://w3id.org/treatykg/doc/x"
@@ -206,3 +214,60 @@ def test_rewritten_query_returns_the_same_rows(corpus_store, before):
     expected = _rows(corpus_store, before.read_text(encoding="utf-8"))
     assert sum(expected.values()) > 0
     assert _rows(corpus_store, catalogue()[before.stem].text) == expected
+
+
+# -- --limit / --offset ----------------------------------------------------------------------------
+
+NUMBERS = "SELECT ?i WHERE { VALUES ?i { 0 1 2 3 4 5 6 7 8 9 } } ORDER BY ?i"
+
+
+def _numbers(store, text):
+    return [int(term_text(row[0])) for row in run_query(store, text).rows]
+
+
+@pytest.mark.parametrize("own", ["", "LIMIT 6", "OFFSET 2", "LIMIT 6 OFFSET 2", "OFFSET 2 LIMIT 6", "limit 0"])
+@pytest.mark.parametrize("limit, offset", [(3, 0), (None, 3), (2, 1), (10, 0), (5, 5), (0, 0), (None, 20)])
+def test_window_combines_with_the_querys_own_limit(store, own, limit, offset):
+    # The rows are those of the query's own window that fall within the requested one.
+    own_rows = _numbers(store, f"{NUMBERS} {own}")
+    expected = own_rows[offset:][:limit] if limit is not None else own_rows[offset:]
+    assert _numbers(store, window(f"{NUMBERS} {own}", limit, offset)) == expected
+
+
+def test_window_is_set_in_the_query_not_after_it():
+    text = window(NUMBERS + " LIMIT 8 OFFSET 1", 3, 2)
+    assert re.sub(r"\s+", " ", text).strip() == (
+        "SELECT ?i WHERE { VALUES ?i { 0 1 2 3 4 5 6 7 8 9 } } ORDER BY ?i LIMIT 3 OFFSET 3")
+    assert window(NUMBERS, None, 0) == NUMBERS  # nothing asked, nothing changed
+
+
+@pytest.mark.parametrize("text", [
+    # A sub-query's LIMIT, and LIMIT inside strings, IRIs and comments, are not the query's own.
+    "SELECT ?i WHERE { { SELECT ?i WHERE { VALUES ?i { 0 1 2 3 4 5 6 7 8 9 } } ORDER BY ?i LIMIT 9 } "
+    "FILTER(?i != 'LIMIT 1' && ?i != <x:LIMIT>) } ORDER BY ?i # LIMIT 2",
+    # A trailing VALUES clause comes after the solution modifier.
+    "SELECT ?i WHERE { VALUES ?i { 0 1 2 3 4 5 6 7 8 9 } FILTER(BOUND(?j) || ?i < 9) } ORDER BY ?i "
+    "VALUES ?j { UNDEF }",
+])
+def test_window_finds_the_outermost_modifier(store, text):
+    assert _numbers(store, window(text, 2, 1)) == [1, 2]
+
+
+def test_window_on_named_queries_construct_and_ask(acts):
+    for name, q in catalogue().items():
+        text = bind_params(q.text, {k: "Ostria" for k in q.params})
+        every = run_query(acts, text).rows
+        assert run_query(acts, window(text, 1, 0)).rows == every[:1], name
+        assert run_query(acts, window(text, None, 1)).rows == every[1:], name
+    triples = run_query(acts, window("CONSTRUCT WHERE { ?s tkg:signed ?o }", 0)).triples
+    assert triples == []
+    assert run_query(acts, window("ASK { ?s tkg:signed ?o }", None, 1)).boolean is False
+
+
+def test_window_refuses_bad_input():
+    with pytest.raises(QueryError, match="negative"):
+        window(NUMBERS, -1)
+    with pytest.raises(QueryError, match="syntax"):
+        window("SELECT ?x WHERE {", 1)
+    with pytest.raises(QueryError, match="refused"):
+        window("DELETE WHERE { ?s ?p ?o }", 1)
