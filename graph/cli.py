@@ -190,9 +190,11 @@ def stats(store_location) -> None:
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help="At most N rows (applied in the query, so the engine stops early).")
 @click.option("--offset", default=0, type=click.IntRange(min=0), metavar="N", help="Skip the first N rows.")
+@click.option("--max-rows", default=1000, show_default=True, type=click.IntRange(min=0), metavar="N",
+              help="Most rows the table format shows, 0 for all (csv, tsv and json stream every row).")
 @timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, timeout,
+def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, max_rows, timeout,
           store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
@@ -202,7 +204,7 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, 
         treatykg query --name neighbourhood --param name=Putin --format csv
         treatykg query --name evidence --format csv --limit 100 --offset 200
     """
-    from .query import bind_params, catalogue, format_result, load_query, run_query, window
+    from .query import bind_params, catalogue, load_query, stream_query, window, write_result
 
     if list_:
         for q in catalogue().values():
@@ -220,8 +222,10 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, 
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
-    result = run_query(store, window(bind_params(text, params), limit, offset))
-    click.echo(format_result(result, fmt))
+    result = stream_query(store, window(bind_params(text, params), limit, offset))
+    if write_result(result, fmt, sys.stdout, max_rows or None):
+        click.echo(f"the table shows the first {max_rows} rows: give --max-rows 0 for all, --offset for the "
+                   "next ones, or --format csv to stream them", err=True)
 
 
 @cli.command()

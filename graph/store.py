@@ -248,8 +248,9 @@ class QueryWorkers:
     opens the store read-only (so a stopped query leaves the store as it was) and ends itself with
     SIGALRM at the limit, whose default action ends a process even inside pyoxigraph's native code, and
     even when treatykg itself is gone. Answers stream back as SPARQL JSON results or N-Triples, parsed
-    as they arrive. A worker serves one query at a time and is reused, so a command that runs several
-    queries starts one process, not one per query.
+    as they arrive, in 8 KiB chunks; the limit counts the worker's time, not the time treatykg takes
+    to read the rows. A worker serves one query at a time and is reused, so a command that runs
+    several queries starts one process, not one per query.
     """
 
     def __init__(self, path: Path, timeout: float) -> None:
@@ -386,8 +387,17 @@ def serve_queries() -> None:
         out.write(_FRAME.pack(kind, len(payload)) + payload)
 
     class Writer:
+        """Where pyoxigraph serialises an answer, 8 KiB at a time: each chunk goes to treatykg as it is
+        made, so the rows stream through the worker and no side holds the whole answer."""
+
         def write(self, data: bytes) -> int:
+            # The clock stops while a chunk waits in a full pipe: the time the reader takes to print
+            # or page through rows it has (`| less`) is not the query's.
+            left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
             send(_DATA, bytes(data))
+            out.flush()
+            if left:
+                signal.setitimer(signal.ITIMER_REAL, left)
             return len(data)
 
         def flush(self) -> None:

@@ -100,6 +100,16 @@ def test_query_limit_and_offset(built, timeout):
     assert invoke("query", q, "--limit", -1, "--store", store).exit_code == 2
 
 
+def test_table_is_capped_with_a_note(built):
+    store, _, _ = built
+    q = "SELECT ?n WHERE { ?x a tkg:State ; skos:prefLabel ?n } ORDER BY ?n"
+    cut = invoke("query", q, "--max-rows", 1, "--store", store)
+    assert cut.exit_code == 0 and cut.stdout.rstrip().endswith("(1 row, more not shown)")
+    assert "--max-rows 0" in cut.stderr and len(cut.stderr.strip().splitlines()) == 1
+    whole = invoke("query", q, "--max-rows", 0, "--store", store)
+    assert whole.stderr == "" and "more not shown" not in whole.stdout
+
+
 def test_named_queries_all_run(built):
     store, _, _ = built
     listing = invoke("query", "--list", "--store", store)

@@ -1,3 +1,4 @@
+import io
 import json
 import re
 from pathlib import Path
@@ -7,13 +8,16 @@ import pytest
 
 from graph.errors import QueryError
 from graph.query import (
+    Result,
     bind_params,
     catalogue,
     format_result,
     load_query,
     run_query,
+    stream_query,
     term_text,
     window,
+    write_result,
 )
 from graph.store import OxigraphStore
 
@@ -271,3 +275,56 @@ def test_window_refuses_bad_input():
         window("SELECT ?x WHERE {", 1)
     with pytest.raises(QueryError, match="refused"):
         window("DELETE WHERE { ?s ?p ?o }", 1)
+
+
+# -- streamed output ---------------------------------------------------------------------------------
+
+class EngineGone(Exception):
+    pass
+
+
+def _rows_then_failure(n):
+    """n rows, then a failure, as an engine that dies mid-answer: whatever is written before the
+    failure was written as the rows came."""
+    for i in range(n):
+        yield [ox.Literal(f"value {i}"), ox.NamedNode(f"https://w3id.org/treatykg/id/x/{i}")]
+    raise EngineGone
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_rows_are_written_as_the_engine_yields_them(fmt):
+    out = io.StringIO()
+    with pytest.raises(EngineGone):
+        write_result(Result(variables=["v", "s"], rows=_rows_then_failure(3)), fmt, out)
+    written = out.getvalue()
+    assert all(f"value {i}" in written for i in range(3))
+    assert written.count("\n") == 3 + (0 if fmt == "json" else 1)  # the header line, or JSON's opening
+
+
+def test_streamed_json_is_sparql_json_results(acts):
+    out = io.StringIO()
+    write_result(stream_query(acts, "SELECT ?s ?d ?none WHERE { ?s tkg:date ?d . "
+                                    "OPTIONAL { ?s tkg:nothing ?none } } ORDER BY ?d"), "json", out)
+    data = json.loads(out.getvalue())
+    assert data["head"]["vars"] == ["s", "d", "none"]
+    assert [b["d"]["value"] for b in data["results"]["bindings"]] == ["2000", "2004"]
+    empty = io.StringIO()
+    write_result(stream_query(acts, "SELECT ?s WHERE { ?s tkg:nothing ?o }"), "json", empty)
+    assert json.loads(empty.getvalue()) == {"head": {"vars": ["s"]}, "results": {"bindings": []}}
+
+
+def test_stream_query_reads_rows_lazily(store):
+    result = stream_query(store, "SELECT ?l WHERE { ?t skos:prefLabel ?l }")
+    assert not isinstance(result.rows, list)
+    assert [term_text(t) for row in result.rows for t in row] == ['Test, "quoted" Treaty']
+
+
+def test_table_stops_at_max_rows():
+    out = io.StringIO()
+    # The table reads one row past its cap, to know that there are more, and no further.
+    assert write_result(Result(variables=["v", "s"], rows=_rows_then_failure(3)), "table", out, max_rows=2)
+    assert "value 1" in out.getvalue() and "value 2" not in out.getvalue()
+    assert out.getvalue().rstrip().endswith("(2 rows, more not shown)")
+    whole = io.StringIO()
+    assert not write_result(Result(variables=["v"], rows=[[ox.Literal("a")]]), "table", whole, max_rows=1)
+    assert whole.getvalue().rstrip().endswith("(1 row)")
