@@ -115,9 +115,9 @@ def window(sparql: str, limit: int | None = None, offset: int = 0) -> str:
     tokens = list(_TOKEN.finditer(sparql))
     for i, tok in enumerate(tokens):
         word = tok.group()
-        if word in "{(":
+        if word in ("{", "("):
             depth += 1
-        elif word in "})":
+        elif word in ("}", ")"):
             depth -= 1
         elif depth == 0 and word.upper() in ("LIMIT", "OFFSET") and i + 1 < len(tokens):
             found[word.upper()] = (tok.start(), tokens[i + 1].end(), tokens[i + 1].group())
