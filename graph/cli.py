@@ -183,22 +183,27 @@ def stats(store_location) -> None:
               default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
-@click.option("--max-rows", default=1000, show_default=True, type=click.IntRange(min=0),
-              help="Rows read for the table format (0 for all); csv, tsv and json give every row.")
 @click.option("--allow-service", is_flag=True,
               help="Let the query use SERVICE, which fetches from other servers (embedded store only; "
                    "a SPARQL server decides for itself).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="At most N rows (applied in the query, so the engine stops early).")
+@click.option("--offset", default=0, type=click.IntRange(min=0), metavar="N", help="Skip the first N rows.")
+@click.option("--max-rows", default=1000, show_default=True, type=click.IntRange(min=0), metavar="N",
+              help="Most rows the table format shows, 0 for all (csv, tsv and json stream every row).")
 @timeout_option
 @store_option
-def query(sparql, file_, name, param, fmt, list_, max_rows, allow_service, timeout, store_location) -> None:
+def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, max_rows, timeout,
+          store_location) -> None:
     """Run a read-only SPARQL query over all documents (prefixes tkg:, skos:, prov:, nif:, … are predefined).
 
     \b
     Example:
         treatykg query 'SELECT ?t WHERE { ?t a tkg:Treaty }'
         treatykg query --name neighbourhood --param name=Putin --format csv
+        treatykg query --name evidence --format csv --limit 100 --offset 200
     """
-    from .query import bind_params, catalogue, format_result, load_query, run_query
+    from .query import bind_params, catalogue, load_query, stream_query, window, write_result
 
     if list_:
         for q in catalogue().values():
@@ -216,9 +221,10 @@ def query(sparql, file_, name, param, fmt, list_, max_rows, allow_service, timeo
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
-    cap = max_rows if fmt == "table" and max_rows else None  # machine formats: every row
-    result = run_query(store, bind_params(text, params), max_rows=cap)
-    click.echo(format_result(result, fmt))
+    result = stream_query(store, window(bind_params(text, params), limit, offset))
+    if write_result(result, fmt, sys.stdout, max_rows or None):
+        click.echo(f"the table shows the first {max_rows} rows: give --max-rows 0 for all, --offset for the "
+                   "next ones, or --format csv to stream them", err=True)
 
 
 @cli.command()

@@ -8,15 +8,17 @@ import itertools
 import json
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import queries_dir
-from .store import Store
+from .store import Store, parse_query
 from .terminal import shown
 
 
@@ -81,33 +83,102 @@ def load_query(text: str | None = None, file: str | Path | None = None, name: st
     return text or ""  # an empty query is refused by the store with its own message
 
 
+# The tokens of a query that matter for finding its outermost LIMIT and OFFSET: comments, strings and
+# IRIs are skipped whole (a "LIMIT" inside them is text), brackets are counted, words kept whole.
+_TOKEN = re.compile(r"""
+    \#[^\n]*
+  | '\'\'(?:[^'\\]|\\.|'(?!''))*'\'\' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*"
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | [?$@]?[\w.:%-]+
+  | \S
+""", re.VERBOSE)
+
+
+def window(sparql: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query with its answer cut to at most ``limit`` rows after the first ``offset``, written in the
+    query itself so that the engine stops early (embedded, worker or remote store alike).
+
+    A LIMIT or OFFSET the query already has is combined with the window, not replaced: the rows are
+    those of the query's own window that fall within the requested one, so the smaller window wins.
+    """
+    if limit is None and not offset:
+        return sparql
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("--limit and --offset must not be negative")
+    query = parse_query(sparql)[1]
+    modifier = query.get("limitoffset") if "limitoffset" in query else None
+    own_limit = int(modifier["limit"]) if modifier is not None and "limit" in modifier else None
+    own_offset = int(modifier["offset"]) if modifier is not None and "offset" in modifier else 0
+    # Where the outermost solution modifier stands: LIMIT and OFFSET outside every bracket (a
+    # sub-query's are inside its braces), and a trailing VALUES clause, which comes after them.
+    depth, found, values_at = 0, {}, None
+    tokens = list(_TOKEN.finditer(sparql))
+    for i, tok in enumerate(tokens):
+        word = tok.group()
+        if word in ("{", "("):
+            depth += 1
+        elif word in ("}", ")"):
+            depth -= 1
+        elif depth == 0 and word.upper() in ("LIMIT", "OFFSET") and i + 1 < len(tokens):
+            found[word.upper()] = (tok.start(), tokens[i + 1].end(), tokens[i + 1].group())
+        elif depth == 0 and word.upper() == "VALUES" and values_at is None:
+            values_at = tok.start()
+    # The parser's reading is the truth; the scan must agree with it before the text is edited.
+    seen = {k: int(v[2]) if v[2].isdigit() else -1 for k, v in found.items()}
+    if (seen.get("LIMIT"), seen.get("OFFSET", 0)) != (own_limit, own_offset):
+        raise QueryError("cannot apply --limit/--offset to this query: give LIMIT and OFFSET in it instead")
+    new_offset = own_offset + offset
+    bounds = [n for n in (limit, None if own_limit is None else max(own_limit - offset, 0)) if n is not None]
+    clause = (f" LIMIT {min(bounds)}" if bounds else "") + (f" OFFSET {new_offset}" if new_offset else "")
+    spans = sorted(found.values())
+    at = spans[0][0] if spans else values_at if values_at is not None else len(sparql)
+    text = sparql
+    for start, end, _ in reversed(spans):
+        text = text[:start] + text[end:]
+    # On a line of its own: the query may end with a comment.
+    return text[:at] + ("\n" if at == len(text) else "") + clause.lstrip() + " " + text[at:]
+
+
 @dataclass
 class Result:
-    """A query result: a table (variables and rows), a boolean, or triples."""
+    """A query result: a table (variables and rows), a boolean, or triples.
+
+    From :func:`run_query` the rows and triples are lists; from :func:`stream_query` they are
+    iterators that the engine fills as it goes, to be read once.
+    """
 
     variables: list[str] | None = None
-    rows: list[list[object]] | None = None
+    rows: Iterable[list[object]] | None = None
     boolean: bool | None = None
-    triples: list[ox.Triple] | None = None
-    more: bool = False  # rows past ``max_rows`` were left unread
+    triples: Iterable[ox.Triple] | None = None
 
 
-def run_query(store: Store, sparql: str, max_rows: int | None = None) -> Result:
-    """Run a read-only query over the union of all documents.
+def stream_query(store: Store, sparql: str) -> Result:
+    """Run a read-only query over the union of all documents, its rows read as the engine yields them.
 
-    ``max_rows``: read at most this many rows of a table (None: all). Solutions are read as the engine
-    makes them, so a query with a huge answer (a cartesian product) stops there, in time and memory.
+    The embedded store yields each row as it is found, and a store with a time limit passes its worker's
+    answer on in chunks of 8 KiB (see :class:`graph.store.QueryWorkers`); a SPARQL server's answer is
+    received whole first (the request's time limit and retries cover the whole exchange), then read
+    row by row.
     """
     raw = store.query(sparql)
     if isinstance(raw, ox.QueryBoolean) or isinstance(raw, bool):
         return Result(boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        solutions = itertools.islice(raw, None if max_rows is None else max_rows + 1)
-        rows = [[sol[v] for v in variables] for sol in solutions]
-        more = max_rows is not None and len(rows) > max_rows
-        return Result(variables=variables, rows=rows[:max_rows] if more else rows, more=more)
-    return Result(triples=list(raw))
+        return Result(variables=variables, rows=([sol[v] for v in variables] for sol in raw))
+    return Result(triples=raw)
+
+
+def run_query(store: Store, sparql: str) -> Result:
+    """Run a read-only query over the union of all documents; every row read into a list."""
+    result = stream_query(store, sparql)
+    if result.rows is not None:
+        result.rows = list(result.rows)
+    if result.triples is not None:
+        result.triples = list(result.triples)
+    return result
 
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json")
@@ -134,48 +205,67 @@ def short_name(term: object) -> str:
 
 
 def format_result(result: Result, fmt: str = "table") -> str:
-    """Render a result: a table as table, csv, tsv or json (SPARQL 1.1 JSON results); the triples of
-    CONSTRUCT/DESCRIBE as turtle (the default, with the project's prefixes), ntriples or jsonld."""
-    if result.boolean is not None:
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean})
-        return "true" if result.boolean else "false"
-    if result.triples is not None:
-        if fmt == "table":
-            fmt = "turtle"
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(f"CONSTRUCT and DESCRIBE answer with triples: use --format "
-                             f"{', '.join(GRAPH_FORMATS)}, not {fmt}")
-        if fmt == "jsonld":
-            from .export import compact_jsonld
+    """A result as text (see :func:`write_result`), without the final line break."""
+    buf = io.StringIO()
+    write_result(result, fmt, buf)
+    return buf.getvalue()[:-1]
 
-            return compact_jsonld(ox.serialize(result.triples, format=ox.RdfFormat.JSON_LD)).decode()
-        prefixes = dict(PREFIXES) if fmt == "turtle" else None
-        return ox.serialize(result.triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes).decode()
+
+def write_result(result: Result, fmt: str, out: TextIO, max_rows: int | None = None) -> bool:
+    """Write a result: a table as table, csv, tsv or json (SPARQL 1.1 JSON results); the triples of
+    CONSTRUCT/DESCRIBE as turtle (the default, with the project's prefixes), ntriples or jsonld.
+
+    csv, tsv and json write each row as it is read, so a long answer starts at once and is never held
+    whole; the table is laid out from all its rows, at most ``max_rows`` of them (None: all). True when
+    the table was cut there.
+    """
+    if result.boolean is not None:
+        out.write((json.dumps({"head": {}, "boolean": result.boolean}) if fmt == "json"
+                   else "true" if result.boolean else "false") + "\n")
+        return False
+    if result.triples is not None:
+        out.write(_graph_text(list(result.triples), fmt) + "\n")
+        return False
     if fmt in GRAPH_FORMATS:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; a SELECT answers as "
                          f"{', '.join(TABLE_FORMATS)}")
-    variables, rows = result.variables or [], result.rows or []
+    variables, rows = result.variables or [], iter(result.rows or ())
     if fmt == "json":
-        return json.dumps({"head": {"vars": variables},
-                           "results": {"bindings": [
-                               {v: _json_term(t) for v, t in zip(variables, row, strict=False) if t is not None}
-                               for row in rows]}}, ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        out.write(f'{{"head": {{"vars": {json.dumps(variables, ensure_ascii=False)}}}, "results": {{"bindings": [')
+        for i, row in enumerate(rows):
+            binding = {v: _json_term(t) for v, t in zip(variables, row, strict=False) if t is not None}
+            out.write((",\n" if i else "\n") + json.dumps(binding, ensure_ascii=False))
+        out.write("\n]}}\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(variables)
         for row in rows:
             writer.writerow([term_text(t) for t in row])
-        return buf.getvalue().rstrip("\n")
-    if fmt == "tsv":
+    elif fmt == "tsv":
         # Plain values, one row a line: tabs and line breaks inside values become spaces.
-        clean = [[re.sub(r"[\t\r\n]+", " ", term_text(t)) for t in row] for row in rows]
-        return "\n".join("\t".join(r) for r in [variables, *clean])
-    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    if result.more:
-        count = f"(the first {len(rows)} rows; more not shown: give a larger --max-rows, or 0 for all)"
-    return _table(variables, [[short_name(t) for t in row] for row in rows]) + "\n" + count
+        out.write("\t".join(variables) + "\n")
+        for row in rows:
+            out.write("\t".join(re.sub(r"[\t\r\n]+", " ", term_text(t)) for t in row) + "\n")
+    else:
+        first = list(itertools.islice(rows, max_rows))
+        cut = max_rows is not None and next(rows, None) is not None
+        out.write(_table(variables, [[short_name(t) for t in row] for row in first], cut) + "\n")
+        return cut
+    return False
+
+
+def _graph_text(triples: list[ox.Triple], fmt: str) -> str:
+    if fmt == "table":
+        fmt = "turtle"
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(f"CONSTRUCT and DESCRIBE answer with triples: use --format "
+                         f"{', '.join(GRAPH_FORMATS)}, not {fmt}")
+    if fmt == "jsonld":
+        from .export import compact_jsonld
+
+        return compact_jsonld(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)).decode()
+    prefixes = dict(PREFIXES) if fmt == "turtle" else None
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes).decode()
 
 
 def _json_term(t: object) -> dict:
@@ -193,7 +283,7 @@ def _json_term(t: object) -> dict:
     return {"type": "literal", "value": str(t)}
 
 
-def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
+def _table(headers: list[str], rows: list[list[str]], cut: bool = False, width: int = 60) -> str:
     """Columns at most ``width`` wide; a longer value wraps onto the next lines of its row."""
     # Values are shown (escape sequences and controls made visible) before their widths are measured.
     cells = [[textwrap.wrap(shown(" ".join(c.split())), width, break_long_words=True, break_on_hyphens=False)
@@ -205,4 +295,5 @@ def _table(headers: list[str], rows: list[list[str]], width: int = 60) -> str:
         for k in range(max(len(c) for c in r) if r else 0):
             out.append("  ".join((c[k] if k < len(c) else "").ljust(w)
                                  for c, w in zip(r, widths, strict=False)).rstrip())
-    return "\n".join(out)
+    more = ", more not shown" if cut else ""
+    return "\n".join([*out, f"({len(rows)} row{'s' if len(rows) != 1 else ''}{more})"])

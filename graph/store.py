@@ -74,14 +74,9 @@ def _parts(tree: object) -> Iterator[str]:
             yield from _parts(value)
 
 
-def check_query(sparql: str, allow_service: bool = False) -> str:
-    """Refuse updates, empty or malformed text and, unless allowed, SERVICE; return the query with the
-    standard prefixes prepended.
-
-    The decision comes from parsing the text, and nothing rdflib's parser cannot read is run: a text
-    that is not known to be a query might be an update (Virtuoso runs updates sent as queries) or
-    hide a SERVICE call.
-    """
+def parse_query(sparql: str) -> object:
+    """rdflib's parse tree of a query (prologue, then the query); QueryError for empty or malformed
+    text and for an update."""
     if not sparql.strip():
         raise QueryError("empty query")
     kind, tree = _kind(sparql)
@@ -90,6 +85,18 @@ def check_query(sparql: str, allow_service: bool = False) -> str:
     if kind == "invalid":
         message = " ".join(str(getattr(tree, "msg", tree)).split())
         raise QueryError(f"SPARQL syntax error at {tree.lineno}:{tree.col}: {message}")
+    return tree
+
+
+def check_query(sparql: str, allow_service: bool = False) -> str:
+    """Refuse updates, empty or malformed text and, unless allowed, SERVICE; return the query with the
+    standard prefixes prepended.
+
+    The decision comes from parsing the text, and nothing rdflib's parser cannot read is run: a text
+    that is not known to be a query might be an update (Virtuoso runs updates sent as queries) or
+    hide a SERVICE call.
+    """
+    tree = parse_query(sparql)
     if not allow_service and "ServiceGraphPattern" in set(_parts(tree)):
         # pyoxigraph evaluates SERVICE by fetching from the named server: a query must not make the
         # machine it runs on send requests unless the user says so.
@@ -298,8 +305,9 @@ class QueryWorkers:
     opens the store read-only (so a stopped query leaves the store as it was) and ends itself with
     SIGALRM at the limit, whose default action ends a process even inside pyoxigraph's native code, and
     even when treatykg itself is gone. Answers stream back as SPARQL JSON results or N-Triples, parsed
-    as they arrive. A worker serves one query at a time and is reused, so a command that runs several
-    queries starts one process, not one per query.
+    as they arrive, in 8 KiB chunks; the limit counts the worker's time, not the time treatykg takes
+    to read the rows. A worker serves one query at a time and is reused, so a command that runs
+    several queries starts one process, not one per query.
     """
 
     def __init__(self, path: Path, timeout: float) -> None:
@@ -436,8 +444,17 @@ def serve_queries() -> None:
         out.write(_FRAME.pack(kind, len(payload)) + payload)
 
     class Writer:
+        """Where pyoxigraph serialises an answer, 8 KiB at a time: each chunk goes to treatykg as it is
+        made, so the rows stream through the worker and no side holds the whole answer."""
+
         def write(self, data: bytes) -> int:
+            # The clock stops while a chunk waits in a full pipe: the time the reader takes to print
+            # or page through rows it has (`| less`) is not the query's.
+            left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
             send(_DATA, bytes(data))
+            out.flush()
+            if left:
+                signal.setitimer(signal.ITIMER_REAL, left)
             return len(data)
 
         def flush(self) -> None:

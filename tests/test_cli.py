@@ -83,6 +83,34 @@ def test_query_formats(built):
     assert invoke("query", "ASK { ?x a tkg:Treaty }", "--store", store).output.strip() == "true"
 
 
+@pytest.mark.parametrize("timeout", ["0", "30"])  # in this process, and in a worker with a time limit
+def test_query_limit_and_offset(built, timeout):
+    store, _, _ = built
+    every = invoke("query", "--name", "signatures", "--format", "csv", "--timeout", timeout, "--store", store)
+    rows = every.output.splitlines()
+    assert every.exit_code == 0 and len(rows) >= 4
+    part = invoke("query", "--name", "signatures", "--format", "csv", "--limit", 2, "--offset", 1,
+                  "--timeout", timeout, "--store", store)
+    assert part.exit_code == 0 and part.output.splitlines() == [rows[0], *rows[2:4]]
+    # The query's own LIMIT and the requested window: the smaller one wins.
+    q = "SELECT ?n WHERE { ?x a tkg:State ; skos:prefLabel ?n } ORDER BY ?n"
+    states = invoke("query", q, "--format", "tsv", "--store", store).output.splitlines()[1:]
+    own = invoke("query", q + " LIMIT 2", "--format", "tsv", "--limit", 5, "--offset", 1, "--timeout", timeout,
+                 "--store", store)
+    assert own.output.splitlines()[1:] == states[1:2]
+    assert invoke("query", q, "--limit", -1, "--store", store).exit_code == 2
+
+
+def test_table_is_capped_with_a_note(built):
+    store, _, _ = built
+    q = "SELECT ?n WHERE { ?x a tkg:State ; skos:prefLabel ?n } ORDER BY ?n"
+    cut = invoke("query", q, "--max-rows", 1, "--store", store)
+    assert cut.exit_code == 0 and cut.stdout.rstrip().endswith("(1 row, more not shown)")
+    assert "--max-rows 0" in cut.stderr and len(cut.stderr.strip().splitlines()) == 1
+    whole = invoke("query", q, "--max-rows", 0, "--store", store)
+    assert whole.stderr == "" and "more not shown" not in whole.stdout
+
+
 def test_named_queries_all_run(built):
     store, _, _ = built
     listing = invoke("query", "--list", "--store", store)
@@ -335,9 +363,9 @@ SENTENCES = "SELECT ?doc ?s WHERE { ?x nif:anchorOf ?s ; nif:referenceContext ?d
 
 @pytest.mark.parametrize("args, visible", [
     (("check",), "\\x9b2J"), (("stats",), "documents: 2"),
-    (("timeline", "Pacific Fisheries Treaty", "-o", "TMP/t.png"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("timeline", "Pacific Fisheries Treaty", "-o", "TMP/t.png"), " ]0;owned \\x9b.txt"),
     (("query", SENTENCES), "\\u202eevil\\u202c \\x9b2J"),
-    (("query", "SELECT ?doc WHERE { ?d dcterms:identifier ?doc }"), "\\x1b]0;owned\\x07\\x9b.txt"),
+    (("query", "SELECT ?doc WHERE { ?d dcterms:identifier ?doc }"), " ]0;owned \\x9b.txt"),
     (("remove", "0" + HOSTILE_NAME), "removed")])
 def test_text_from_documents_reaches_the_terminal_neutralised(hostile_store, tmp_path, args, visible):
     result = invoke(*(a.replace("TMP", str(tmp_path)) for a in args), "--store", hostile_store)
@@ -355,11 +383,14 @@ def test_ingest_skip_lines_neutralise_file_names(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
 def test_machine_formats_keep_document_text_as_it_is(hostile_store, fmt):
+    from graph.documents import literal_text
+
     result = invoke("query", SENTENCES, "--format", fmt, "--store", hostile_store)
     assert result.exit_code == 0, result.output
     # JSON writes ESC and BEL as \\u escapes, which decode to the very same value.
     text = json.dumps(json.loads(result.output), ensure_ascii=False) if fmt == "json" else result.output
-    for value in (HOSTILE_TEXTS[0], "0" + HOSTILE_NAME):
+    # As stored: the C0 controls became spaces at ingest (literal_text), everything else is kept.
+    for value in (literal_text(HOSTILE_TEXTS[0]), literal_text("0" + HOSTILE_NAME)):
         assert (json.dumps(value, ensure_ascii=False)[1:-1] if fmt == "json" else value) in text
 
 
@@ -441,9 +472,11 @@ def test_the_table_format_reads_at_most_max_rows(tmp_path):
     table = invoke("query", product, "--store", tmp_path / "s")
     assert table.exit_code == 0, table.output
     lines = table.output.strip().splitlines()
-    assert len(lines) == 2 + 1000 + 1 and lines[-1].startswith("(the first 1000 rows; more not shown")
+    # The table, its count and, on stderr, how to see the rest.
+    assert len(lines) == 2 + 1000 + 2 and lines[-2] == "(1000 rows, more not shown)"
+    assert lines[-1].startswith("the table shows the first 1000 rows")
     few = invoke("query", product, "--max-rows", "5", "--store", tmp_path / "s").output.strip().splitlines()
-    assert len(few) == 2 + 5 + 1
+    assert len(few) == 2 + 5 + 2
     exact = invoke("query", "SELECT ?a WHERE { ?a tkg:n ?x }", "--max-rows", "300", "--store", tmp_path / "s")
     assert exact.output.strip().endswith("(300 rows)")
     everything = invoke("query", product, "--max-rows", "0", "--store", tmp_path / "s").output

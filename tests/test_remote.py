@@ -27,7 +27,7 @@ from graph.cli import cli
 from graph.errors import QueryError, StoreError, TimeLimitError, TreatyKGError
 from graph.namespaces import DOC, ID, RDF, RDFS, SKOS, TKG, XSD
 from graph.pipeline import ingest, remove
-from graph.query import bind_params, catalogue
+from graph.query import bind_params, catalogue, run_query, window
 from graph.remote import MERGED_GRAPH, HttpStore, endpoints, find_credentials, parse_location
 from graph.store import OxigraphStore, open_store
 
@@ -433,6 +433,15 @@ def test_answers_match_the_embedded_store(remote, seed_docs):
         mine, theirs = remote.query(q), local.query(q)
         assert type(mine) is type(theirs) or not isinstance(theirs, (ox.QuerySolutions, ox.QueryBoolean)), q
         assert _answer(mine) == _answer(theirs), q
+
+
+def test_limit_and_offset_on_the_server(remote, seed_docs):
+    remote.replace_documents(seed_docs)
+    q = bind_params(catalogue()["signatures"].text, {})
+    every = [list(row) for row in run_query(remote, q).rows]
+    assert len(every) >= 3
+    assert [list(row) for row in run_query(remote, window(q, 2, 1)).rows] == every[1:3]
+    assert run_query(remote, window(q, None, len(every))).rows == []
 
 
 def test_updates_are_refused(remote):

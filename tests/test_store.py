@@ -1,3 +1,5 @@
+import time
+
 import pyoxigraph as ox
 import pytest
 
@@ -255,6 +257,19 @@ def test_an_answer_not_read_to_its_end_ends_its_worker(disk_store):
     (worker,) = store._workers._busy
     del rows
     assert worker.poll() is not None and not store._workers._busy
+    store.close()
+
+
+def test_rows_read_slower_than_the_limit_are_not_stopped(disk_store):
+    # 10,000 rows, far more than a pipe holds: the worker waits for the reader, and waiting is not
+    # counted against its limit (a person paging through the rows is not a slow query).
+    store = OxigraphStore(disk_store, read_only=True, timeout=0.5)
+    digits = "VALUES ?{} {{ 0 1 2 3 4 5 6 7 8 9 }}"
+    rows = iter(store.query("SELECT ?n WHERE { " + " ".join(digits.format(v) for v in "abcd")
+                            + " BIND(?a * 1000 + ?b * 100 + ?c * 10 + ?d AS ?n) }"))
+    first = next(rows)
+    time.sleep(1.0)
+    assert len([first, *rows]) == 10_000
     store.close()
 
 
