@@ -512,3 +512,31 @@ def test_a_bare_office_after_any_word_serves_the_state_acting_in_its_sentence():
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))
+
+
+# Any text at all: extraction finishes, and every mention and sentence it reports lies inside the text.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_words = st.sampled_from(["Ghana", "Togo", "signed", "ratified", "the", "Keta Fisheries Accord", "Article 4(b)",
+                          "under", "President", "Kofi Adansi", "on 3 May 2020", ",", ".", "\n", "\u201c", "\u201d",
+                          "(", ")", ":", "\u202e", "\x00", "\u0301", "\"\"\"", "<a>", "}", "\\"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_words, st.text(max_size=12)), max_size=40))
+def test_extraction_holds_on_any_text(parts):
+    from graph.documents import clean_text
+    from graph.errors import InputError
+
+    text = " ".join(parts)
+    try:
+        ex = run(text)
+    except InputError:
+        # The reader's own refusals: blank, binary (NUL) or a lone surrogate.
+        assert not clean_text(text).strip() or "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+        return
+    for m in ex.mentions:
+        assert 0 <= m.start <= m.end <= len(text)
+    for f in ex.relations.facts:
+        assert 0 <= f.sentence.start <= f.sentence.end <= len(text)
