@@ -715,7 +715,7 @@ def _spacy_mentions(doc) -> list[Mention]:
             if had_title and stripped and stripped[0].isupper():
                 cls = "Person"
         if cls == "Person" and _first_name_before(ent):
-            # "Therese" tagged as a nationality before "Kayikwamba Wagner": the tagger dropped a first name.
+            # A first name tagged as a nationality before the rest of the name: the tagger dropped it.
             start = doc[ent.start - 1].idx
             text = full[start:ent.start_char] + text
         if cls == "Person":

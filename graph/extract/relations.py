@@ -134,7 +134,7 @@ def _parties(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
         if not m:
             continue
         if re.match(r"(?:two|their|both)\s+(?:countries|states|nations)\b", tail[m.end():]):
-            # "a border treaty between their countries", signed by the Kyrgyz and the Tajik presidents:
+            # "a border treaty between their countries", signed by the Ghanaian and the Togolese presidents:
             # the two states the people of the sentence serve.
             served = {f.o.iri: f.o for f in out.facts if f.p == "affiliatedWith" and f.o is not None
                       and f.o.cls == "State" and f.sentence.start == sent.start}

@@ -168,7 +168,7 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
     return Resolution(entities, of, main)
 
 
-# "the Mutual Defence Treaty, called the Pukpuk Treaty", "the Treaty of X or the Y Treaty", "X, also known as Y".
+# "a Fisheries Cooperation Treaty, called the Keta Treaty", "the X Treaty or the Y Treaty,", "X, also known as Y".
 _ALIAS_LINK = re.compile(r"\s*,?\s*(?:(?:also|formally|officially|better|commonly)\s+)?(?:called|known\s+as|dubbed|"
                          r"nicknamed|named|or)\s+(?:the\s+)?", re.I)
 
