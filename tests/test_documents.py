@@ -275,7 +275,9 @@ def test_any_sidecar_gives_its_strings_or_one_line_naming_it(scratch, sidecar, e
     assert all(sidecar.get(k) in (None, "") or isinstance(sidecar[k], str) for k in fields)
     expected = next((sidecar[k].strip() for k in ("id", "url") if (sidecar.get(k) or "").strip()), "doc.txt")
     assert doc.name == expected and doc.iri == document_iri(expected)
-    assert doc.title == sidecar.get("title") and doc.url == sidecar.get("url")
+    # Names become one plain line (clean_label), and an empty one is none.
+    assert doc.title == (clean_label(sidecar.get("title") or "") or None)
+    assert doc.url == (clean_label(sidecar.get("url") or "") or None)
 
 
 @settings(max_examples=200, deadline=None)
