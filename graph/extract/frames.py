@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from .. import data
 from .context import Context, Entity, state_entity, subjects
 
-FORMS = ("verb", "noun", "agent_noun", "prep")
-
 
 @dataclass(frozen=True)
 class Frame:
