@@ -134,13 +134,17 @@ class FrameMatcher:
                 self.keys[vocab.strings[key]] = (frame, "prep")
 
     def match(self, span) -> list[Trigger]:
-        """Triggers in a sentence, in text order, one per token (the longest reading wins)."""
-        found: dict[int, Trigger] = {}
+        """Triggers in a sentence, in text order, one per token and frame (the longest reading wins):
+        "exchange" may be both an exchange of instruments and an exchange of views; each frame's rule
+        decides whether its reading holds."""
+        found: dict[tuple[int, str], Trigger] = {}
         for key, start, end in self.matcher(span):
             frame, form = self.keys[key]
             tok = span[start]
-            found.setdefault(tok.i, Trigger(frame, tok, form, span[end - 1].i + 1))
-        return [found[i] for i in sorted(found)]
+            trig = Trigger(frame, tok, form, span[end - 1].i + 1)
+            if (tok.i, frame.event) not in found or trig.end > found[tok.i, frame.event].end:
+                found[tok.i, frame.event] = trig
+        return [found[k] for k in sorted(found)]
 
 
 def _plural(word: str) -> str:

@@ -985,8 +985,38 @@ def find_mentions(text: str, doc) -> list[Mention]:
             owner = defined[x.text]
             x.cls, x.key, x.display, x.source = owner.cls, owner.key, owner.display, "acronym"
     _retype(text, chosen)
+    chosen.extend(_full_names(text, chosen, index))
     chosen.extend(_surname_mentions(text, chosen, index))
     return sorted(chosen, key=lambda x: (x.start, -x.end))
+
+
+def _full_names(text: str, chosen: list[Mention], index: SpanIndex) -> list[Mention]:
+    """"Ambassador Okoro" is a person; so "Adaeze Okoro", untagged elsewhere in the text, is her full name.
+
+    Only one or two capitalised given names straight before the surname, none of them a title word,
+    a state, a demonym or a body, and a span no other mention touches.
+    """
+    g = gazetteer()
+    titles = _title_vocabulary()
+    known = {m.display for m in chosen if m.cls == "Person"}
+    singles = {m.display for m in chosen if m.cls == "Person" and " " not in m.display and len(m.display) >= 4
+               and m.display[0].isupper() and not _state_of(m.display)}
+    singles -= {n.split()[-1] for n in known if " " in n}  # the full name is already known
+    out: list[Mention] = []
+    word = r"[A-Z][a-z\u00C0-\u024F'’-]+"
+    for last in sorted(singles):
+        for hit in re.finditer(rf"(?<![\w.-])(?P<given>(?:{word}\s){{1,2}}){re.escape(last)}(?![\w-])", text):
+            given = hit.group("given").split()
+            if any(w.lower() in titles or w.lower() in _SMALL or fold(w) in g.states or fold(w) in g.demonyms
+                   or fold(w) in g.orgs or fold(w) in g.capitals for w in given):
+                continue
+            if index.overlapping(hit.start(), hit.end()) or _headline_only(text, hit.start(), hit.group(0)):
+                continue
+            display = person_display(hit.group(0))
+            m = Mention(hit.start(), hit.end(), hit.group(0), "Person", normalize_key(display), display, "full-name")
+            out.append(m)
+            index.add(m)
+    return out
 
 
 def _surname_mentions(text: str, chosen: list[Mention], index: SpanIndex) -> list[Mention]:

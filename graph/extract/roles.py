@@ -238,6 +238,11 @@ def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -
                 head = head.head
             if not a and head.pos_ in {"VERB", "AUX"}:
                 a = subjects(head, ctx, persons)
+        elif tok.dep_ in {"dobj", "pobj"} and _light_verb(tok).lemma_ in frame.support_verbs:
+            # "X and Y held talks", "engaged in an exchange of views": the light verb's subjects meet.
+            a = subjects(_light_verb(tok), ctx, persons)
+            if len(a) < 2:
+                return
         else:
             return
         status = status_of(tok.head) if tok.head.pos_ in {"VERB", "AUX"} else "asserted"
@@ -247,6 +252,11 @@ def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -
     if pairs:
         out.events.append(Event("Meeting", status, sent, f"meet-{tok.lemma_}", agents=[p[0] for p in pairs],
                                 others=[p[1] for p in pairs], date=ctx.date_near(sent, tok.idx)))
+
+
+def _light_verb(tok):
+    """The verb a noun is the object of, directly ("held talks") or through a preposition ("engaged in talks")."""
+    return tok.head if tok.dep_ == "dobj" else tok.head.head
 
 
 # A national office with no country named, after anything but a capitalised word (which would name it):
