@@ -509,6 +509,32 @@ def test_a_bare_office_after_any_word_serves_the_state_acting_in_its_sentence():
     assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
 
 
+def test_a_bare_office_serves_the_state_its_sentence_is_set_in():
+    ex = run("The accord split the coalition. In Ghana, Justice Minister Kofi Adansi said he would resign.")
+    assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
+
+
+def test_a_bare_office_in_a_sentence_naming_no_state_serves_the_state_the_report_is_about():
+    text = ("Ghana left the Keta Fisheries Accord on Monday. Ghana had joined it in 2001, and Ghana's fleet "
+            "will now fish alone. Togo regretted the step.\n\nPresident Kofi Adansi announced the exit in May.")
+    assert ("Kofi Adansi", "Ghana") in facts(run(text), "affiliatedWith")
+    # With two states named as often, the report is about neither.
+    even = text.replace("Togo regretted the step.", "Togo, Togo and Togo regretted the step.")
+    assert not {o for s, o in facts(run(even), "affiliatedWith") if s == "Kofi Adansi"}
+
+
+def test_a_bare_office_does_not_serve_a_state_it_deals_with():
+    text = ("Ghana left the Keta Fisheries Accord. Ghana said so twice, and Ghana's fleet sailed.\n\n"
+            "President Kofi Adansi is open to talks with Togo and may send an envoy to Togo.")
+    assert not {o for s, o in facts(run(text), "affiliatedWith") if s == "Kofi Adansi"}
+
+
+def test_people_who_engage_in_an_exchange_of_views_meet():
+    ex = run("After the signing, Ambassador Kofi Adansi and Director General Ama Boateng engaged in a "
+             "friendly exchange of views.")
+    assert {tuple(sorted(p)) for p in facts(ex, "metWith")} == {("Ama Boateng", "Kofi Adansi")}
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

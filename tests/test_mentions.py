@@ -94,6 +94,14 @@ def test_names_after_a_plural_title_are_people():
     assert not any(" of " in p for p in people)
 
 
+def test_a_person_known_by_title_and_surname_is_found_under_the_full_name_too():
+    people = named("Ghana's envoy to Austria, Kwesi Amankwaah, handed over the instrument. Later, "
+                   "Ambassador Amankwaah thanked the hosts.", "Person")
+    assert "Kwesi Amankwaah" in people
+    # A title or a state before the surname is no given name.
+    assert not named("Ambassador Amankwaah and Ghana Amankwaah met.", "Person") & {"Ghana Amankwaah"}
+
+
 def test_title_case_headline_words_after_a_title_are_not_a_person():
     people = named("Foreign Minister Hails Historic Border Deal\nThe minister spoke in Accra on Monday.", "Person")
     assert not people

@@ -56,7 +56,8 @@ def test_shapes():
     assert isinstance(countries(), list)
     for name in ("titles", "organizations", "treaty_vocab", "places"):
         assert isinstance(data.load(name), dict)
-    assert set(data.load("titles")) == {"person_titles", "honorifics", "role_nouns"}
+    assert set(data.load("titles")) == {"person_titles", "honorifics", "role_nouns", "national_offices"}
+    assert {"offices", "american"} <= set(data.load("titles")["national_offices"])
     assert set(data.load("organizations")) == {"head_words", "known", "not_bodies", "common_bodies", "generic_words"}
     assert {"region_words", "known_regions", "buildings", "geo_heads", "geo_prefixes", "place_nouns_before",
             "place_part_nouns"} <= set(data.load("places"))

@@ -98,6 +98,8 @@ class Gazetteer:
     not_bodies: frozenset[str]  # capitalised words and acronyms tagged as bodies that name none ("PDF")
     generic_org_words: frozenset[str]  # words any state's body may bear ("Foreign", "Ministry")
     common_bodies: frozenset[str]  # kinds of body that, as one capitalised word, name none in particular
+    national_offices: tuple[str, ...] = ()  # offices held for a state ("Foreign Minister")
+    us_offices: tuple[str, ...] = ()  # offices that, unqualified, are American ("Secretary of State")
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,6 +150,8 @@ def gazetteer() -> Gazetteer:
         generic_org_words=frozenset(w.lower() for w in orgs_data["generic_words"])
         | frozenset(h.lower() for h in orgs_data["head_words"]),
         common_bodies=frozenset(w.lower() for w in orgs_data["common_bodies"]),
+        national_offices=tuple(titles["national_offices"]["offices"]),
+        us_offices=tuple(titles["national_offices"]["american"]),
     )
 
 

@@ -259,29 +259,48 @@ def _light_verb(tok):
     return tok.head if tok.dep_ == "dobj" else tok.head.head
 
 
-# A national office with no country named, after anything but a capitalised word (which would name it):
-# "after Foreign Minister X", "said Defense Secretary X".
-_BARE_TITLE = re.compile(r"(?:^|[^\w\s'’-]\s*|\b[a-z]+\s+)"
-                         r"(?P<t>(?:Vice\s+)?President|Prime Minister|Premier|Chancellor|King|Queen|Emperor|"
-                         r"Secretary of State|(?:Deputy\s+)?(?:Foreign|Defen[cs]e|Justice|Interior|Finance|Trade|"
-                         r"Economy|Energy)\s+(?:Minister|Secretary))\s+$")
+@functools.lru_cache(maxsize=1)
+def _bare_title() -> re.Pattern:
+    """A national office with no country named, after anything but a capitalised word (which would
+    name it): "after Foreign Minister X", "said Defense Secretary X"."""
+    offices = "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in sorted(gazetteer().national_offices, key=len,
+                                                                           reverse=True))
+    return re.compile(rf"(?:^|[^\w\s'’-]\s*|\b[a-z]+\s+)(?P<t>(?:Deputy\s+)?(?:{offices}))\s+$")
+
+
+def _home_state(ctx: Context):
+    """The state a report is about: named at least three times and twice as often as any other."""
+    counts: dict[str, list] = {}
+    for m in ctx.mentions:
+        e = ctx.res.entity(m)
+        if e is not None and e.cls == "State":
+            counts.setdefault(e.iri, [0, e])[0] += 1
+    ranked = sorted(counts.values(), key=lambda c: -c[0])
+    if ranked and ranked[0][0] >= 3 and (len(ranked) == 1 or ranked[0][0] >= 2 * ranked[1][0]):
+        return ranked[0][1]
+    return None
 
 
 def _bare_titles(ctx: Context, out: RelationResult) -> None:
-    """"President X" with no country named: the state acting in the same sentence.
+    """"President X" with no country named: the state acting in the same sentence, else the state the
+    report is about.
 
     Only for persons with no state found otherwise, and only a state that is a subject or object in
     that sentence ("… President X has said that Syria will honour …"), not one it deals with ("talks
-    with Beijing") or one that titles someone else there. An unqualified "Secretary of State" is the
-    American office.
+    with Beijing") or one that titles someone else there. The report's own state is taken only for
+    someone who holds no office of a body either. An office American whenever unqualified
+    ("Secretary of State") is that.
     """
     known = {f.s.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None and f.o.cls == "State"}
+    in_bodies = {f.s.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None}
+    us_offices = {" ".join(o.split()) for o in gazetteer().us_offices}
+    home = _home_state(ctx)
     for m in ctx.mentions:
         person = ctx.res.entity(m)
         if person is None or person.cls != "Person" or person.iri in known:
             continue
         line_start = para_start(ctx.text, m.start)
-        title = _BARE_TITLE.search(ctx.text[max(line_start, m.start - 40):m.start])
+        title = _bare_title().search(ctx.text[max(line_start, m.start - 40):m.start])
         if not title:
             continue
         stop = ctx.text.rfind(". ", line_start, m.start)
@@ -289,21 +308,39 @@ def _bare_titles(ctx: Context, out: RelationResult) -> None:
         sent_end = ctx.text.find(". ", m.end)
         sent_end = sent_end if sent_end != -1 else len(ctx.text)
         sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
-        if title.group("t") == "Secretary of State":
+        if " ".join(title.group("t").split()) in us_offices:
             state = state_entity(ctx, "United States")
         else:
             others = {f.o.iri for f in out.facts if f.p == "affiliatedWith" and f.o is not None
                       and f.sentence.start <= m.start <= f.sentence.end and f.s.iri != person.iri}
+            visited = {o.iri for ev in out.events if ev.kind == "Visit" and ev.sentence.start <= m.start
+                       <= ev.sentence.end for o in ev.others}
             counts: dict[str, list] = {}
+            named: dict[str, Entity | None] = {}
             for x in ctx.starting(sent_start, sent_end):
                 e = ctx.res.entity(x)
-                if e is None or e.cls != "State" or e.iri in others:
+                if e is None or e.cls != "State":
                     continue
                 tok = ctx.doc.char_span(x.start, x.end, alignment_mode="expand")
+                # Where the sentence is set ("in Poland", "in Kigali, Rwanda") or a side of it ("between
+                # Ruritania and the bloc"), not a state dealt with ("talks with", "sent to").
+                if tok is not None and (tok.root.dep_ == "appos" or tok.root.dep_ == "pobj"
+                                        and tok.root.head.lower_ in {"in", "at", "between"}):
+                    named[e.iri] = e
+                elif e.iri not in named:
+                    named[e.iri] = None
+                if e.iri in others:
+                    continue
                 if tok is not None and tok.root.dep_ in {"nsubj", "nsubjpass", "dobj", "poss"}:
                     counts.setdefault(e.iri, [0, -abs(x.start - m.start), e])
                     counts[e.iri][0] += 1
             state = max(counts.values(), key=lambda c: (c[0], c[1]))[2] if counts else None
+            if state is None and person.iri not in in_bodies:
+                # "in Poland, Justice Minister X said": the one state the sentence names, unless
+                # someone else holds it or it is where a visit goes; a sentence naming none, the report's.
+                rest = [e for iri, e in named.items() if iri not in others and iri not in visited]
+                rest = rest if None not in rest else []
+                state = (rest[0] if len(rest) == 1 else None) if named else home
         if state is not None:
             known.add(person.iri)
             out.facts.append(Fact(person, "affiliatedWith", sent, "bare-title", o=state))
