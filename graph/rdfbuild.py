@@ -12,7 +12,7 @@ from .documents import literal_text
 from .extract import Extraction
 from .extract.relations import Sentence
 from .extract.resolve import Entity
-from .namespaces import DCTERMS, NIF, PROV, RDF, RDFS, SKOS, TKG, XSD, hashed_iri
+from .namespaces import DCTERMS, ELI, NIF, PROV, RDF, RDFS, SKOS, TKG, XSD, hashed_iri
 
 A = NamedNode(RDF + "type")
 PREF = NamedNode(SKOS + "prefLabel")
@@ -92,6 +92,9 @@ def build_triples(ex: Extraction) -> list[tuple]:
             add((node, tkg("mentionedIn"), doc))
             if e.cls == "Article":
                 add((node, tkg("number"), Literal(e.number or "")))
+                if e.part_of is not None:
+                    add((node, A, tkg("Paragraph")))
+                    add((node, NamedNode(ELI + "is_part_of"), entity(e.part_of)))
                 if e.treaty is not None:
                     t = entity(e.treaty)
                     first = min(e.mentions, key=lambda m: m.start)

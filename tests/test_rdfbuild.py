@@ -23,6 +23,19 @@ def test_entity_iris_come_from_class_and_name():
     assert entity_iri("Treaty", "river plate treaty") in subjects
 
 
+def test_a_paragraph_is_typed_and_part_of_its_article():
+    text = "Ghana invoked Article 7(1) of the Treaty on Reef Fisheries on 2 May 2030."
+    triples = build_triples(extract(document_from_text("r.txt", text, date(2030, 5, 3))))
+    types: dict[str, set[str]] = {}
+    for s, p, o, *_ in triples:
+        if p.value.endswith("#type"):
+            types.setdefault(s.value, set()).add(o.value.rsplit("#", 1)[-1])
+    [para] = [s for s, ts in types.items() if "Paragraph" in ts]
+    assert "Article" in types[para]
+    [parent] = [t[2].value for t in triples if t[0].value == para and t[1].value.endswith("#is_part_of")]
+    assert types[parent] == {"Article"}
+
+
 def test_date_literals_by_precision():
     assert date_literal("2024-12-04").datatype.value.endswith("#date")
     assert date_literal("2024-12").datatype.value.endswith("#gYearMonth")

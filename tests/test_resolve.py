@@ -27,6 +27,17 @@ def test_bare_article_joins_the_article_named_with_its_treaty():
     assert len(arts) == 1 and arts[0].treaty is not None
 
 
+def test_a_paragraph_of_an_article_is_a_clause_of_its_own_and_part_of_the_article():
+    ex = run("Ghana invoked Article 7(1) of the Treaty on Reef Fisheries. Togo cited Article 7 of the Treaty "
+             "on Reef Fisheries and paragraph 2 of Article 7.")
+    arts = {e.display: e for e in entities(ex, "Article")}
+    assert {"Article 7", "Article 7(1)", "Article 7(2)"} <= set(arts)
+    assert arts["Article 7(1)"].part_of is arts["Article 7"] is arts["Article 7(2)"].part_of
+    assert "paragraph 2 of Article 7" in arts["Article 7(2)"].labels
+    invoked = {f.o.display for f in ex.relations.facts if f.p == "invokes" and f.s.display == "Ghana"}
+    assert invoked == {"Article 7(1)"}
+
+
 def test_the_treaty_points_at_the_treaty_the_paragraph_named():
     ex = run("Ghana and Togo signed the Treaty on Reef Fisheries in Accra. The treaty takes effect in May.")
     treaty = next(e for e in entities(ex, "Treaty") if "Reef" in e.display)

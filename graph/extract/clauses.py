@@ -219,6 +219,8 @@ def _clauses(ctx: Context, sents: list[Sentence], out: RelationResult, qs) -> No
                          r"specifies|guarantees|prohibits|bans|allows|permits|gives|grants)\b(?:\s+that)?[\s,:]*",
                          ctx.text):
         art = ctx.article_before(m.start())
+        # "that article" is the article, even when the last mention named one of its paragraphs.
+        art = art.part_of or art if art is not None else None
         sent = next((s for s in sents if s.start <= m.start() < s.end), None)
         if art is not None and sent is not None:
             out.clauses.append(Clause(art, ctx.text[m.end():sent.end].strip(" .«»“”\""), sent))

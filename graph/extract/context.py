@@ -328,6 +328,11 @@ def subject_entities(tok, ctx: Context, classes) -> list[Entity]:
             body = ctx.body_for(t.lower_, t.idx)
             if body is not None:
                 found.setdefault(body.iri, body)
+        speaker = _speaker_of(t, ctx, classes)
+        if speaker:
+            for e in speaker:
+                found.setdefault(e.iri, e)
+            continue
         if t.lower_ in {"he", "she"} and "Person" in classes:
             p = ctx.cataphor(t) or ctx.person_before(t.idx)
             if p is not None:
@@ -340,6 +345,24 @@ def subject_entities(tok, ctx: Context, classes) -> list[Entity]:
                 continue
             found.setdefault(e.iri, e)
     return list(found.values())
+
+
+_PRONOUN_SPEAKERS = {"it": False, "he": True, "she": True, "they": None, "we": None}
+
+
+def _speaker_of(t, ctx: Context, classes) -> list[Entity]:
+    """"The court said it keeps jurisdiction": a pronoun subject of what is said is the sayer ("it" a
+    state or body, "he"/"she" a person, "they"/"we" either)."""
+    from .frames import lexicon
+
+    person = _PRONOUN_SPEAKERS.get(t.lower_, "none")
+    if person == "none" or t.dep_ != "nsubj" or t.head.dep_ != "ccomp" or t.head.head == t.head:
+        return []
+    said = t.head.head
+    if said.lower_ not in lexicon().speech_verbs:
+        return []
+    sayers = [e for c in said.children if c.dep_ == "nsubj" for e in subject_entities(c, ctx, classes)]
+    return [e for e in sayers if person is None or (e.cls == "Person") == person]
 
 
 def _qualifies_person(t, person_tokens: set[int]) -> bool:

@@ -31,6 +31,8 @@ class Entity:
     parties: set[str] = field(default_factory=set)  # treaties: state names
     treaty: Entity | None = None  # articles
     number: str | None = None
+    part_of: Entity | None = None  # paragraphs: their article ("Article 7(1)" is part of Article 7)
+    paragraph: str | None = None
 
     @property
     def first(self) -> int:
@@ -161,6 +163,21 @@ def resolve(mentions: list[Mention], text: str = "", scope: str = "") -> Resolut
             ent.labels.add(f"{m.display} of the {owner.display}")
         ent.mentions.append(m)
         of[id(m)] = ent
+        if m.paragraph and part == "art":
+            # "Article 7(1)" is a clause of its own, part of Article 7: what is invoked is the paragraph.
+            pkey = f"{key}__para{m.paragraph}"
+            para = by_key.get(("Article", pkey))
+            if para is None:
+                para = Entity("Article", pkey, f"{m.display}({m.paragraph})",
+                              article_iri(owner.iri if owner else None, m.number, paragraph=m.paragraph),
+                              treaty=owner, number=m.number, part_of=ent, paragraph=m.paragraph)
+                by_key[("Article", pkey)] = para
+            para.labels.add(para.display)
+            para.labels.add(" ".join(m.text.split()))  # as written: "Article XI:2(a)", "paragraph 3 of Article XIV"
+            if owner is not None:
+                para.labels.add(f"{para.display} of the {owner.display}")
+            para.mentions.append(m)
+            of[id(m)] = para
     entities = sorted({id(e): e for e in by_key.values()}.values(), key=lambda e: (e.cls, e.key))
     for e in entities:
         if e.cls == "State" and e.display in g.historical:

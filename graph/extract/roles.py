@@ -2,8 +2,9 @@
 
 Affiliations come from titles before a name ("the Ruritanian Trade Minister X"), appositions after
 it ("X, foreign minister of Y"), "X of the Z ministry", bodies "led by X", and a bare title read
-against the state acting in (or setting) its sentence, else the state the report is about. Meetings and visits come from their verbs ("met",
-"received", "visited", "arrived in") and nouns ("talks with", "a visit to").
+against the state acting in (or setting) its sentence, else the state the report is about.
+Meetings and visits come from their verbs ("met", "received", "visited", "arrived in") and nouns
+("talks with", "a visit to").
 """
 
 from __future__ import annotations
