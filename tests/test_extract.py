@@ -535,6 +535,15 @@ def test_people_who_engage_in_an_exchange_of_views_meet():
     assert {tuple(sorted(p)) for p in facts(ex, "metWith")} == {("Ama Boateng", "Kofi Adansi")}
 
 
+def test_a_counted_group_is_the_list_of_as_many_members_in_the_next_sentence():
+    text = ("Three coastal states requested arbitration under Article 9 of the Keta Fisheries Accord. "
+            "The request came from three capitals: Ghana, Togo and Benin.")
+    invokers = {s for s, o in facts(run(text), "invokes") if o.startswith("Article 9")}
+    assert invokers == {"Ghana", "Togo", "Benin"}
+    # A list of another size is not that group.
+    assert not facts(run(text.replace("Three coastal", "Four coastal")), "invokes")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

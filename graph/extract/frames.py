@@ -209,17 +209,44 @@ def verb_agents(tok, ctx: Context, frame: Frame) -> list[Entity]:
     classes = set(frame.agents) | ({"Place"} if "State" in frame.agents else set())
     found = as_states(subjects(tok, ctx, classes), ctx, frame.agents)
     found = [e for e in found if e.cls in frame.agents]
-    if not found and (_group_subject(tok) or tok.dep_ == "relcl" and tok.head.lemma_ in lexicon().group_nouns):
+    group = _group_subject(tok)
+    if not found and (group is not None or tok.dep_ == "relcl" and tok.head.lemma_ in lexicon().group_nouns):
         # "three countries ratified it: A, B and C"; "among the states that ratified it are: A, B and C"
         found = listed_after(tok, ctx, frame.agents)
+    if not found and group is not None:
+        found = _counted_list_next(group, ctx, frame.agents)
     return found
 
 
-def _group_subject(tok) -> bool:
+def _group_subject(tok):
+    """The subject of ``tok`` that is a group noun ("eight member states"), if any."""
     lex = lexicon()
     subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}] + \
         [p for c in tok.children if c.dep_ == "agent" for p in c.children]
-    return any(s.lemma_ in lex.group_nouns for s in subj)
+    return next((s for s in subj if s.lemma_ in lex.group_nouns), None)
+
+
+def _counted_list_next(group, ctx: Context, classes) -> list[Entity]:
+    """"eight member states requested consultations. The request was made by eight Allies: A, B, … and H":
+    a counted group is the list of as many members that the next sentence gives after a colon or dash."""
+    count = next((c for c in group.children if c.dep_ == "nummod" and c.like_num), None)
+    n = _number(count.text) if count is not None else None
+    sent = group.sent
+    if n is None or sent.end >= len(ctx.doc):
+        return []
+    nxt = ctx.doc[sent.end].sent
+    intro = next((t for t in nxt if t.text in lexicon().list_introducers), None)
+    if intro is None:
+        return []
+    listed = ctx.ents_in_span(intro.idx + 1, nxt.end_char, classes)
+    return listed if len(listed) == n else []
+
+
+_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else _NUMBERS.get(text.lower())
 
 
 def verb_themes(tok, ctx: Context, frame: Frame) -> list[Entity]:
