@@ -544,6 +544,17 @@ def test_a_counted_group_is_the_list_of_as_many_members_in_the_next_sentence():
     assert not facts(run(text.replace("Three coastal", "Four coastal")), "invokes")
 
 
+def test_the_treaty_between_two_states_names_the_parties_of_the_treaty_its_sentence_names():
+    text = ("Ghana signed the Keta Fisheries Accord and the Volta Water Charter in 2001. The treaty between Ghana "
+            "and Togo, known formally as the Accord on Keta Fisheries, entered into force in 2002.")
+    parties = facts(run(text), "partyTo")
+    assert {("Ghana", "Keta Fisheries Accord"), ("Togo", "Keta Fisheries Accord")} <= parties
+    assert not {p for p in parties if p[1] == "Volta Water Charter"}
+    # Two treaties named and none after the phrase: it could be either, so neither.
+    other = text.replace(", known formally as the Accord on Keta Fisheries,", "")
+    assert not facts(run(other), "partyTo")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

@@ -531,7 +531,25 @@ def find_anaphors(text: str, taken: list[Mention]) -> list[Mention]:
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "Treaty", None, m.group(0), "treaty-anaphor",
                            anaphor=True, extra={"type": m.group("word").lower(), "mods": m.group("mods").split()}))
+    g = gazetteer()
+    for m in _between_anaphor().finditer(text):
+        # "The treaty between A and B, known formally as …": the document's treaty, naming its parties.
+        if index.overlapping(m.start(), m.end("word")):
+            continue
+        who = re.split(r"[,;.()«»]|\s(?:is|was|were|are|has|had|have|will|would|which|that|in|on)\s",
+                       text[m.end():m.end() + 200])[0]
+        parties = tuple(dict.fromkeys(g.states[fold(x.group(0))] for x in _patterns()["states"].finditer(who)))
+        if len(parties) >= 2:
+            out.append(Mention(m.start(), m.end("word"), text[m.start():m.end("word")], "Treaty", None,
+                               text[m.start():m.end("word")], "treaty-anaphor", parties=parties, anaphor=True,
+                               extra={"type": m.group("word").lower(), "mods": [], "between": True}))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _between_anaphor() -> re.Pattern:
+    words = _alternation(data.load("treaty_vocab")["anaphors"]["words"])
+    return re.compile(rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts)\s+(?P<word>(?:{words}))\s+between\s+(?:the\s+)?")
 
 
 _REGION_RE = re.compile(

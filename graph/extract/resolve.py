@@ -427,7 +427,14 @@ def _anaphor_target(m: Mention, treaties: list[Entity], main: Entity | None, nam
             names = [normalize_key(p) for p in wanted]
             matching = [e for e in treaties if all(n in e.key for n in names)]
         if not matching:
-            return main
+            if not m.extra.get("between"):
+                return main
+            # "The treaty between A and B, known formally as the X Treaty": the treaty its sentence names
+            # next; else the main treaty only if the report names no other.
+            stop = text.find(". ", m.end)
+            stop = len(text) if stop == -1 else stop
+            nxt = next((x for _, _, x in named_treaties.named if m.end <= x.start < stop), None)
+            return named_treaties.of[id(nxt)] if nxt is not None else main if len(treaties) == 1 else None
         cands = matching
     mods = [w for w in m.extra.get("mods", []) if w not in _GENERIC_MODS]
     if mods:
