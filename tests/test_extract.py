@@ -555,6 +555,13 @@ def test_the_treaty_between_two_states_names_the_parties_of_the_treaty_its_sente
     assert not facts(run(other), "partyTo")
 
 
+def test_a_state_party_with_no_treaty_named_is_a_party_to_the_report_s_treaty():
+    base = "Ghana left the Keta Fisheries Accord in May. "
+    assert ("Ghana", "Keta Fisheries Accord") in facts(
+        run(base + "The court keeps jurisdiction over acts done while Ghana was a state party."), "partyTo")
+    assert not facts(run(base + "Ghana is a party in the fishing dispute."), "partyTo")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))
