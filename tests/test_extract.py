@@ -562,6 +562,15 @@ def test_a_state_party_with_no_treaty_named_is_a_party_to_the_report_s_treaty():
     assert not facts(run(base + "Ghana is a party in the fishing dispute."), "partyTo")
 
 
+def test_a_passive_or_participle_signing_between_people_names_its_signers():
+    for text in ("The Keta Fisheries Accord was signed between Trade Minister Kofi Adansi and Secretary General "
+                 "Ama Boateng in Accra.",
+                 "Inked between Trade Minister Kofi Adansi and Secretary General Ama Boateng, the Keta Fisheries "
+                 "Accord follows years of talks."):
+        assert facts(run(text), "signed") == {("Kofi Adansi", "Keta Fisheries Accord"),
+                                              ("Ama Boateng", "Keta Fisheries Accord")}
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

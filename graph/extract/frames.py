@@ -28,6 +28,7 @@ class Frame:
     themes: frozenset[str]
     theme_preps: frozenset[str]
     co_agent_preps: frozenset[str]
+    passive_agent_preps: frozenset[str]
     noun_agent_preps: frozenset[str]
     noun_theme_preps: frozenset[str]
     place_preps: frozenset[str]
@@ -70,6 +71,7 @@ def lexicon() -> Lexicon:
             event=event, verbs=tuple(f["verbs"]), nouns=tuple(f["nouns"]), agent_nouns=tuple(f["agent_nouns"]),
             agents=frozenset(f["agents"]), themes=frozenset(f["themes"]), theme_preps=frozenset(f["theme_preps"]),
             co_agent_preps=frozenset(f["co_agent_preps"]), noun_agent_preps=frozenset(f["noun_agent_preps"]),
+            passive_agent_preps=frozenset(f.get("passive_agent_preps", ())),
             noun_theme_preps=frozenset(f["noun_theme_preps"]), place_preps=frozenset(f["place_preps"]),
             named_theme_only=frozenset(f["named_theme_only"]), instrument=bool(f.get("instrument")),
             article_only=frozenset(f.get("article_only", ())), preps=tuple(f.get("preps", ())))
@@ -78,7 +80,7 @@ def lexicon() -> Lexicon:
             continue
         frames[event] = Frame(
             event=event, verbs=tuple(f["verbs"]), nouns=tuple(f["nouns"]), agent_nouns=(), agents=frozenset({"Person"}),
-            themes=frozenset(), theme_preps=frozenset(), co_agent_preps=frozenset(),
+            themes=frozenset(), theme_preps=frozenset(), co_agent_preps=frozenset(), passive_agent_preps=frozenset(),
             noun_agent_preps=frozenset(f.get("noun_agent_preps", ())), noun_theme_preps=frozenset(),
             place_preps=frozenset(), named_theme_only=frozenset(),
             verb_reach=tuple((v, tuple(r)) for v, r in f["verbs"].items()),
@@ -209,6 +211,10 @@ def verb_agents(tok, ctx: Context, frame: Frame) -> list[Entity]:
     classes = set(frame.agents) | ({"Place"} if "State" in frame.agents else set())
     found = as_states(subjects(tok, ctx, classes), ctx, frame.agents)
     found = [e for e in found if e.cls in frame.agents]
+    if not found and frame.passive_agent_preps and (tok.tag_ == "VBN" or any(
+            c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)):
+        # "was signed between A and B", "Inked between A and B, the pact …"
+        found = ctx.ents_in_tokens(tokens_of(pobjs(tok, frame.passive_agent_preps)), frame.agents)
     group = _group_subject(tok)
     if not found and (group is not None or tok.dep_ == "relcl" and tok.head.lemma_ in lexicon().group_nouns):
         # "three countries ratified it: A, B and C"; "among the states that ratified it are: A, B and C"
@@ -252,6 +258,9 @@ def _number(text: str) -> int | None:
 def verb_themes(tok, ctx: Context, frame: Frame) -> list[Entity]:
     heads = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd", "dative"}]
     heads += pobjs(tok, frame.theme_preps)
+    if not heads and tok.dep_ == "advcl" and tok.tag_ == "VBN":
+        # "Inked in May, the pact …": a participle's theme is the subject of the clause it opens.
+        heads = [c for c in tok.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return ctx.ents_in_tokens(tokens_of(heads), frame.themes)
 
 
