@@ -563,8 +563,8 @@ def test_a_state_party_with_no_treaty_named_is_a_party_to_the_report_s_treaty():
 
 
 def test_a_passive_or_participle_signing_between_people_names_its_signers():
-    for text in ("The Keta Fisheries Accord was signed between Trade Minister Kofi Adansi and Secretary General "
-                 "Ama Boateng in Accra.",
+    for text in ("The Keta Fisheries Accord was signed between Ghanaian Trade Minister Kofi Adansi and Togolese "
+                 "Trade Minister Ama Boateng in Accra.",
                  "Inked between Trade Minister Kofi Adansi and Secretary General Ama Boateng, the Keta Fisheries "
                  "Accord follows years of talks."):
         assert facts(run(text), "signed") == {("Kofi Adansi", "Keta Fisheries Accord"),

@@ -279,13 +279,7 @@ def subjects(verb, ctx: Context, classes=ACTORS) -> list[Entity]:
     conjoined to or complements ("X arrived and met Y", "X agreed to sign")."""
     for c in verb.children:
         if c.dep_ == "agent":
-            # "signed by U.S. President X and Russian President Y in Prague": the people up to the next
-            # clause or circumstance, whatever the parse made of the list.
-            rest = ctx.text[c.idx:c.sent.end_char]
-            # "… and was witnessed by Z" starts another clause with agents of its own.
-            cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)"
-                            r"|\s(?:and|but),?\s+(?:was|were|is|are|has|had|have|will)\s", rest)
-            people = ctx.ents_in_span(c.idx, c.idx + (cut.start() if cut else len(rest)), {"Person"})
+            people = listed_people(c, ctx)
             if people and "Person" in classes:
                 return people
             # "signed by U.S. President X": X signed; the state only describes him.
@@ -310,6 +304,16 @@ def subjects(verb, ctx: Context, classes=ACTORS) -> list[Entity]:
             break
         head = head.head
     return []
+
+
+def listed_people(prep, ctx: Context) -> list[Entity]:
+    """The people named after ``prep`` ("by", "between") up to the next clause or circumstance, whatever
+    the parse made of the list ("signed by U.S. President X and Russian President Y in Prague")."""
+    rest = ctx.text[prep.idx:prep.sent.end_char]
+    # "… and was witnessed by Z" starts another clause with agents of its own.
+    cut = re.search(r"\s(?:in|on|at|during|after|before|when|while|which|who|to)\s|;|(?<![A-Z])\.(?:\s|$)"
+                    r"|\s(?:and|but),?\s+(?:was|were|is|are|has|had|have|will)\s", rest)
+    return ctx.ents_in_span(prep.idx, prep.idx + (cut.start() if cut else len(rest)), {"Person"})
 
 
 def subject_entities(tok, ctx: Context, classes) -> list[Entity]:

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 
 from .. import data
-from .context import Context, Entity, state_entity, subjects
+from .context import Context, Entity, listed_people, state_entity, subjects
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,9 @@ def verb_agents(tok, ctx: Context, frame: Frame) -> list[Entity]:
     if not found and frame.passive_agent_preps and (tok.tag_ == "VBN" or any(
             c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)):
         # "was signed between A and B", "Inked between A and B, the pact …"
-        found = ctx.ents_in_tokens(tokens_of(pobjs(tok, frame.passive_agent_preps)), frame.agents)
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in frame.passive_agent_preps]
+        found = [p for c in preps for p in listed_people(c, ctx)] if "Person" in frame.agents else []
+        found = found or ctx.ents_in_tokens(tokens_of(pobjs(tok, frame.passive_agent_preps)), frame.agents)
     group = _group_subject(tok)
     if not found and (group is not None or tok.dep_ == "relcl" and tok.head.lemma_ in lexicon().group_nouns):
         # "three countries ratified it: A, B and C"; "among the states that ratified it are: A, B and C"
