@@ -571,6 +571,15 @@ def test_a_passive_or_participle_signing_between_people_names_its_signers():
                                               ("Ama Boateng", "Keta Fisheries Accord")}
 
 
+def test_they_after_a_meeting_are_the_people_who_met():
+    text = ("On May 2, Kofi Adansi, Chairman of Ghana's Fisheries Commission, met with Ama Boateng, Head of "
+            "Togo's Fisheries Service, in Lome. They signed the Keta Fisheries Accord.")
+    assert facts(run(text), "signed") == {("Kofi Adansi", "Keta Fisheries Accord"),
+                                          ("Ama Boateng", "Keta Fisheries Accord")}
+    # A new paragraph starts afresh.
+    assert not facts(run(text.replace(" They", "\n\nThey")), "signed")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

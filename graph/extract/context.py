@@ -332,6 +332,9 @@ def subject_entities(tok, ctx: Context, classes) -> list[Entity]:
             body = ctx.body_for(t.lower_, t.idx)
             if body is not None:
                 found.setdefault(body.iri, body)
+        if t.lower_ == "they" and t.dep_ in {"nsubj", "nsubjpass"}:
+            for e in _they(t, ctx, classes):
+                found.setdefault(e.iri, e)
         speaker = _speaker_of(t, ctx, classes)
         if speaker:
             for e in speaker:
@@ -349,6 +352,28 @@ def subject_entities(tok, ctx: Context, classes) -> list[Entity]:
                 continue
             found.setdefault(e.iri, e)
     return list(found.values())
+
+
+def _they(t, ctx: Context, classes) -> list[Entity]:
+    """"A met with B in Accra. They signed a protocol": "they" opening a sentence are the two or more
+    actors the sentence before ended with — its conjoined subjects, or whoever met there."""
+    from .frames import lexicon
+
+    sent = t.sent
+    if sent.start == 0 or t.i - sent.start > 2 or "\n" in ctx.text[sent.start_char - 3:sent.start_char]:
+        return []
+    root = ctx.doc[sent.start - 1].sent.root
+    group = subjects(root, ctx, classes)
+    meeting = lexicon().frames.get("Meeting")
+    if meeting is not None and root.lemma_ in meeting.verbs:
+        reach = meeting.reach(root.lemma_)
+        heads = [c for c in root.children if c.dep_ == "dobj" and "dobj" in reach]
+        heads += [p for c in root.children if c.dep_ == "prep" and c.lower_ in reach for p in c.children]
+        group += [e for e in ctx.ents_in_tokens([x for h in heads for x in h.subtree], classes) if e not in group]
+    # People described by their offices ("A, chairman of the X commission"): the people, not the bodies.
+    people = [e for e in group if e.cls == "Person"]
+    group = people or group
+    return group if len(group) >= 2 else []
 
 
 _PRONOUN_SPEAKERS = {"it": False, "he": True, "she": True, "they": None, "we": None}
