@@ -580,6 +580,11 @@ def test_they_after_a_meeting_are_the_people_who_met():
     assert not facts(run(text.replace(" They", "\n\nThey")), "signed")
 
 
+def test_ratifying_and_becoming_a_full_party_makes_a_party():
+    ex = run("Ghana has ratified the Keta Fisheries Accord, becoming a full party to this document.")
+    assert ("Ghana", "Keta Fisheries Accord") in facts(ex, "partyTo")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

@@ -153,14 +153,16 @@ def _parties(sent: Sentence, span, ctx: Context, out: RelationResult) -> None:
         if len(sides) >= 2 and treaty is not None:
             for s in [e for e in sides if e.cls == "State"]:
                 out.facts.append(Fact(s, "partyTo", sent, "treaty-between", o=treaty))
-    for m in re.finditer(r"\b(?:is|are|was|were|became|become|becomes|remains?)\s+(?:a\s+|the\s+)?(?:state\s+)?"
-                         r"part(?:y|ies)(?P<to>\s+to\b|(?=\s*(?:[,;.]|$|\s(?:and|but|since|until|when|while)\s)))",
+    for m in re.finditer(r"\b(?:is|are|was|were|became|become|becomes|becoming|remains?)\s+(?:a\s+|the\s+)?"
+                         r"(?:(?:full|state|contracting|founding|new)\s+)*part(?:y|ies)(?P<to>\s+to\b|(?=\s*(?:[,;.]|$|\s(?:and|but|since|until|when|while)\s)))",
                          sent.text):
         pos = sent.start + m.start()
         tok = next((t for t in span if t.idx >= pos), None)
         if tok is None:
             continue
         states = subjects(tok, ctx, {"State"})
+        if not states and tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            states = subjects(tok.head, ctx, {"State"})  # "ratified it, becoming a party to it"
         after = ctx.ents_in_span(sent.start + m.end(), sent.end, {"Treaty"})[:1]
         if not m.group("to"):
             # "while Ruritania was a state party": a party to the treaty the report is about.
