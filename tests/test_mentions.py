@@ -102,6 +102,13 @@ def test_a_person_known_by_title_and_surname_is_found_under_the_full_name_too():
     assert not named("Ambassador Amankwaah and Ghana Amankwaah met.", "Person") & {"Ghana Amankwaah"}
 
 
+def test_the_first_words_of_a_title_are_no_body():
+    assert "Ghanaian National Defence" not in named("Ghanaian National Defence Minister Kofi Adansi signed it.",
+                                                   "Organization")
+    assert "Foreign Ministry" in " ".join(named("The Ghanaian Foreign Ministry spokesman Kofi Adansi spoke.",
+                                                "Organization"))
+
+
 def test_title_case_headline_words_after_a_title_are_not_a_person():
     people = named("Foreign Minister Hails Historic Border Deal\nThe minister spoke in Accra on Monday.", "Person")
     assert not people

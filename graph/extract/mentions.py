@@ -991,6 +991,8 @@ def find_mentions(text: str, doc) -> list[Mention]:
                     x.end, x.text = x.start + len(cut), cut
                     x.display = clean_display(cut)
                     x.key = normalize_key(x.display)
+        if m.cls == "Organization" and _title_word_of(text, m):
+            continue
         if index.free(m) or (m.cls != "Person" and nested(m)):
             choose(m)
     for m in _titled_people(text, doc):
@@ -1010,6 +1012,16 @@ def find_mentions(text: str, doc) -> list[Mention]:
     chosen.extend(_full_names(text, chosen, index))
     chosen.extend(_surname_mentions(text, chosen, index))
     return sorted(chosen, key=lambda x: (x.start, -x.end))
+
+
+def _title_word_of(text: str, m: Mention) -> bool:
+    """"Turkish National Defence" before "Minister": the first words of a title, not a body (which
+    would end in a body's head word: "the Foreign Ministry spokesman")."""
+    g = gazetteer()
+    if m.text.split()[-1] in g.org_heads:
+        return False
+    after = text[m.end:m.end + 40].lower()
+    return any(re.match(rf"\s+{re.escape(t)}\b", after) for t in g.titles)
 
 
 def _full_names(text: str, chosen: list[Mention], index: SpanIndex) -> list[Mention]:
