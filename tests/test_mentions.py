@@ -103,8 +103,7 @@ def test_a_person_known_by_title_and_surname_is_found_under_the_full_name_too():
 
 
 def test_the_first_words_of_a_title_are_no_body():
-    assert "Ghanaian National Defence" not in named("Ghanaian National Defence Minister Kofi Adansi signed it.",
-                                                   "Organization")
+    assert not named("Ghanaian National Defence Minister Kofi Adansi signed it.", "Organization")
     assert "Foreign Ministry" in " ".join(named("The Ghanaian Foreign Ministry spokesman Kofi Adansi spoke.",
                                                 "Organization"))
 
