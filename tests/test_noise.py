@@ -87,3 +87,11 @@ def test_extraction_dates_an_undated_page_and_reads_no_names_from_furniture():
     assert ex.document.published == date(2031, 3, 4)
     names = {m.text for m in ex.mentions}
     assert "Mara Quint" not in names and "Lorne Harbour Board" not in names
+
+
+def test_a_list_of_links_to_other_stories_is_blanked_with_its_heading():
+    text = ("The accord was signed in Port Lorne.\n\nMORE FROM THE COAST\n• Veldoria's minister meets the envoy\n\n"
+            "- Quotas talks resume\n\nThe next round is due in May.\n- a dash that opens an ordinary line\n")
+    kept = blank_noise(text)
+    assert "Veldoria" not in kept and "Quotas" not in kept and "MORE FROM" not in kept
+    assert "The next round is due in May." in kept and "a dash that opens" in kept

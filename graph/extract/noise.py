@@ -24,6 +24,8 @@ class _Rules:
     spans: tuple[re.Pattern, ...]
     stamps: tuple[re.Pattern, ...]
     datelines: tuple[re.Pattern, ...]
+    list_headings: tuple[re.Pattern, ...]
+    list_items: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,8 +35,10 @@ def _rules() -> _Rules:
     def compile_all(key: str, flags: int) -> tuple[re.Pattern, ...]:
         return tuple(re.compile(p, flags) for p in raw[key])
 
+    links = raw["link_lists"]
     return _Rules(compile_all("lines", re.I), compile_all("spans", re.I), compile_all("stamps", re.I),
-                  compile_all("datelines", 0))
+                  compile_all("datelines", 0), tuple(re.compile(p, re.I) for p in links["headings"]),
+                  re.compile(links["items"]))
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,15 @@ def _noise_spans(text: str) -> tuple[list[tuple[int, int]], list[Stamp]]:
     rules = _rules()
     spans: list[tuple[int, int]] = []
     stamps: list[Stamp] = []
+    in_list = False  # inside a list of links to other stories ("RELATED NEWS", then bullets)
     for pos, line in _lines(text):
         if not line.strip():
             continue
+        if any(p.search(line) for p in rules.list_headings) or in_list and rules.list_items.search(line):
+            in_list = True
+            spans.append((pos, pos + len(line)))
+            continue
+        in_list = False
         if any(p.search(line) for p in rules.lines):
             spans.append((pos, pos + len(line)))
             continue
