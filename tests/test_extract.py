@@ -514,6 +514,12 @@ def test_a_bare_office_serves_the_state_its_sentence_is_set_in():
     assert ("Kofi Adansi", "Ghana") in facts(ex, "affiliatedWith")
 
 
+def test_a_bare_office_s_sentence_ends_with_its_paragraph():
+    text = ("In Ghana, Justice Minister Kofi Adansi said he would resign, though nothing is decided\n\n"
+            "Togo said nothing.")
+    assert ("Kofi Adansi", "Ghana") in facts(run(text), "affiliatedWith")
+
+
 def test_a_bare_office_in_a_sentence_naming_no_state_serves_the_state_the_report_is_about():
     text = ("Ghana left the Keta Fisheries Accord on Monday. Ghana had joined it in 2001, and Ghana's fleet "
             "will now fish alone. Togo regretted the step.\n\nPresident Kofi Adansi announced the exit in May.")

@@ -306,8 +306,8 @@ def _bare_titles(ctx: Context, out: RelationResult) -> None:
             continue
         stop = ctx.text.rfind(". ", line_start, m.start)
         sent_start = stop + 2 if stop >= 0 else line_start
-        sent_end = ctx.text.find(". ", m.end)
-        sent_end = sent_end if sent_end != -1 else len(ctx.text)
+        ends = [i for i in (ctx.text.find(". ", m.end), ctx.text.find("\n", m.end)) if i != -1]
+        sent_end = min(ends, default=len(ctx.text))
         sent = Sentence(sent_start, sent_end, ctx.text[sent_start:sent_end])
         if " ".join(title.group("t").split()) in us_offices:
             state = state_entity(ctx, "United States")
