@@ -591,6 +591,12 @@ def test_ratifying_and_becoming_a_full_party_makes_a_party():
     assert ("Ghana", "Keta Fisheries Accord") in facts(ex, "partyTo")
 
 
+def test_a_text_adopted_and_signed_is_signed_and_ratified_by_no_one():
+    ex = run("The Keta Fisheries Accord was adopted and signed in Accra on July 17, 1998.")
+    assert ("Keta Fisheries Accord", "1998-07-17") in facts(ex, "signatureDate")
+    assert not facts(ex, "ratificationDate") and not events(ex, "Ratification")
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

@@ -260,7 +260,13 @@ def _number(text: str) -> int | None:
 def verb_themes(tok, ctx: Context, frame: Frame) -> list[Entity]:
     heads = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd", "dative"}]
     heads += pobjs(tok, frame.theme_preps)
-    if not heads and tok.dep_ == "advcl" and tok.tag_ == "VBN":
+    found = ctx.ents_in_tokens(tokens_of(heads), frame.themes)
+    if found or any(c.dep_ in {"dobj", "nsubj", "nsubjpass"} for c in tok.children):
+        return found
+    if tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+        # "was adopted and signed in Rome": the verb it is conjoined to has the theme.
+        heads = [c for c in tok.head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    elif tok.dep_ == "advcl" and tok.tag_ == "VBN":
         # "Inked in May, the pact …": a participle's theme is the subject of the clause it opens.
         heads = [c for c in tok.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return ctx.ents_in_tokens(tokens_of(heads), frame.themes)

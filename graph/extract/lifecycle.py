@@ -147,6 +147,8 @@ def _verb(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -> N
     if not treaties:
         return  # "the Knesset ratified the document" without a treaty in sight names nothing
     agents = verb_agents(tok, ctx, frame)
+    if kind == "Ratification" and tok.lemma_ in frame.named_theme_only and not agents:
+        return  # "the statute was adopted in Rome": a text adopted, by no one who ratified it
     if kind == "Ratification" and tok.lemma_ in frame.named_theme_only and agents and all(
             _canonical_org(a) in lex.adopting_bodies for a in agents):
         return  # "approved by the UN General Assembly": the text was adopted, no state ratified it
