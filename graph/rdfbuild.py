@@ -6,13 +6,16 @@ steps that want it (SHACL, JSON-LD, GraphML).
 
 from __future__ import annotations
 
+import re
+
 from pyoxigraph import Literal, NamedNode
 
 from .documents import literal_text
 from .extract import Extraction
+from .extract.mentions import clean_display, normalize_key, person_display
 from .extract.relations import Sentence
 from .extract.resolve import Entity
-from .namespaces import DCTERMS, ELI, NIF, PROV, RDF, RDFS, SKOS, TKG, XSD, hashed_iri
+from .namespaces import DCTERMS, ELI, NIF, PROV, RDF, RDFS, SKOS, TKG, XSD, entity_iri, hashed_iri
 
 A = NamedNode(RDF + "type")
 PREF = NamedNode(SKOS + "prefLabel")
@@ -102,6 +105,22 @@ def build_triples(ex: Extraction) -> list[tuple]:
                     assertion(t, tkg("hasArticle"), node, sent, "article-of-treaty")
                     add((node, tkg("articleOf"), t))
         return node
+
+    # Who wrote the page and who published it: people and bodies of the graph too ("By Ana Ruiz";
+    # the sidecar's source), tied to the document, not to any fact it reports.
+    def metadata_entity(cls: str, name: str, prop: str) -> None:
+        node = NamedNode(entity_iri(cls, normalize_key(name)))
+        add((node, A, tkg(cls)))
+        add((node, PREF, Literal(name)))
+        add((node, tkg("mentionedIn"), doc))
+        add((doc, NamedNode(DCTERMS + prop), node))
+
+    for _, _, name in ex.authors:
+        metadata_entity("Person", person_display(name), "creator")
+    # The sidecar's source counts as a body only where the page names it ("… | The Harbour Times |").
+    outlet = clean_display(str(d.source).split(" (")[0]) if d.source else ""
+    if outlet and outlet != outlet.lower() and re.search(rf"(?<!\w){re.escape(outlet)}(?!\w)", d.original):
+        metadata_entity("Organization", outlet, "publisher")
 
     emitted: set[str] = set()
     for e in entities.values():

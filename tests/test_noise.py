@@ -95,3 +95,13 @@ def test_a_list_of_links_to_other_stories_is_blanked_with_its_heading():
     kept = blank_noise(text)
     assert "Veldoria" not in kept and "Quotas" not in kept and "MORE FROM" not in kept
     assert "The next round is due in May." in kept and "a dash that opens" in kept
+
+
+def test_bylines_name_their_authors_and_are_blanked_for_the_tagger():
+    from graph.extract.noise import bylines
+
+    text = "Harbour deal signed\nBy Ana Ruiz and Tom Berg, Staff Writers | May 2, 2031\nThe accord was signed.\n"
+    assert [name for _, _, name in bylines(text)] == ["Ana Ruiz", "Tom Berg"]
+    assert all(text[s:e] == n for s, e, n in bylines(text))
+    assert "Ana Ruiz" not in blank_noise(text) and "The accord was signed." in blank_noise(text)
+    assert not bylines("By the way, the accord was signed.\n") and not bylines("From Staff Reporters\n")

@@ -36,6 +36,17 @@ def test_a_paragraph_is_typed_and_part_of_its_article():
     assert types[parent] == {"Article"}
 
 
+def test_the_page_s_author_and_named_outlet_are_its_creator_and_publisher():
+    text = "By Ana Ruiz | The Harbour Times\nGhana and Togo signed the Keta Fisheries Accord on 2 May 2030."
+    doc = document_from_text("r.txt", text, date(2030, 5, 3), source="The Harbour Times")
+    triples = {(t[0].value, t[1].value.rsplit("/", 1)[-1], t[2].value) for t in build_triples(extract(doc))}
+    assert (doc.iri, "creator", entity_iri("Person", "ana ruiz")) in triples
+    assert (doc.iri, "publisher", entity_iri("Organization", "harbour times")) in triples
+    # An outlet the page never names is only the document's source string.
+    unnamed = document_from_text("s.txt", text.replace(" | The Harbour Times", ""), source="Harbour Wire")
+    assert not [t for t in build_triples(extract(unnamed)) if t[1].value.endswith("/publisher")]
+
+
 def test_date_literals_by_precision():
     assert date_literal("2024-12-04").datatype.value.endswith("#date")
     assert date_literal("2024-12").datatype.value.endswith("#gYearMonth")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..documents import Document
 from .mentions import Mention, find_mentions
-from .noise import blank_noise, stamp_date
+from .noise import blank_noise, bylines, stamp_date
 from .relations import RelationResult, extract_relations
 from .resolve import Resolution, resolve
 
@@ -20,6 +20,7 @@ class Extraction:
     mentions: list[Mention]
     resolution: Resolution
     relations: RelationResult
+    authors: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)  # from the byline
 
 
 def extract_parsed(document: Document, doc) -> Extraction:
@@ -33,7 +34,7 @@ def extract_parsed(document: Document, doc) -> Extraction:
     mentions = find_mentions(text, doc)
     res = resolve(mentions, text, scope=document.iri)
     rel = extract_relations(doc, mentions, res, document.published)
-    return Extraction(document, mentions, res, rel)
+    return Extraction(document, mentions, res, rel, bylines(document.text))
 
 
 def extract(document: Document, nlp=None) -> Extraction:

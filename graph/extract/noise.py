@@ -26,6 +26,7 @@ class _Rules:
     datelines: tuple[re.Pattern, ...]
     list_headings: tuple[re.Pattern, ...]
     list_items: re.Pattern
+    bylines: tuple[re.Pattern, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,7 +39,7 @@ def _rules() -> _Rules:
     links = raw["link_lists"]
     return _Rules(compile_all("lines", re.I), compile_all("spans", re.I), compile_all("stamps", re.I),
                   compile_all("datelines", 0), tuple(re.compile(p, re.I) for p in links["headings"]),
-                  re.compile(links["items"]))
+                  re.compile(links["items"]), compile_all("bylines", 0))
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,12 @@ def _noise_spans(text: str) -> tuple[list[tuple[int, int]], list[Stamp]]:
 
 
 def blank_noise(text: str) -> str:
-    """``text`` with its page furniture replaced by spaces (line breaks kept), offsets unchanged."""
+    """``text`` with its page furniture replaced by spaces (line breaks kept), offsets unchanged.
+
+    A byline's names go too: the author is read from the byline as such (:func:`bylines`), not as
+    whatever the tagger makes of a name in page furniture."""
     spans, _ = _noise_spans(text)
+    spans += [(start, end) for start, end, _ in bylines(text)]
     if not spans:
         return text
     chars = list(text)
@@ -136,3 +141,28 @@ def stamp_date(text: str) -> date | None:
     after = [s for s in stamps if headline is not None and s.start > headline]
     chosen = after[0] if after else stamps[0]
     return date.fromisoformat(chosen.value)
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    titles = data.load("titles")
+    roles = titles["person_titles"] + titles["role_nouns"] + data.load("noise")["byline_roles"]
+    return frozenset(w for t in roles for w in t.split())
+
+
+_NAME = re.compile(r"[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){1,3}")
+
+
+def bylines(text: str) -> list[tuple[int, int, str]]:
+    """Who wrote the page, from its byline ("By Ana Ruiz and Tom Berg, Staff Writers"): (start, end, name)."""
+    found = []
+    for pos, line in _lines(text):
+        for p in _rules().bylines:
+            m = p.match(line)
+            if m:
+                base = pos + m.start("names")
+                # "By Ana Ruiz, Senior Reporter": a title after the name is no second author.
+                found += [(base + n.start(), base + n.end(), n.group(0)) for n in _NAME.finditer(m.group("names"))
+                          if not any(w.lower() in _title_words() for w in n.group(0).split())]
+                break
+    return found
