@@ -597,6 +597,12 @@ def test_a_text_adopted_and_signed_is_signed_and_ratified_by_no_one():
     assert not facts(ex, "ratificationDate") and not events(ex, "Ratification")
 
 
+def test_an_opening_participle_s_actor_stands_after_its_comma():
+    ex = run("Acting under Article 7 of the Keta Fisheries Accord, the Coastal Fisheries Authority,\n"
+             "1. Decides to suspend the permits.")
+    assert any(s == "Coastal Fisheries Authority" and o.startswith("Article 7") for s, o in facts(ex, "invokes"))
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

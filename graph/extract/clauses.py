@@ -96,6 +96,15 @@ def _under_article(trig: Trigger, sent: Sentence, ctx: Context, out: RelationRes
     while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
     agents = _actors(verb, ctx, trig.frame)
+    if not agents and verb.tag_ == "VBG" and verb.i == verb.sent.start:
+        # "Acting under Article 7 of its Protocol, the Council, …": however the fragment parsed, the
+        # opening participle's actor is what stands after its comma.
+        comma = ctx.text.find(",", nxt.end, sent.end)
+        after = re.match(r",\s*(?:the\s+)?", ctx.text[comma:]) if comma != -1 else None
+        if after:
+            first = next(iter(ctx.starting(comma + after.end(), comma + after.end() + 1)), None)
+            e = ctx.res.entity(first) if first is not None else None
+            agents = [e] if e is not None and e.cls in trig.frame.agents else []
     if not agents and verb.dep_ == "xcomp":
         # "prompted Poland and Estonia to ask for consultations under Article 4": the object asks.
         agents = ctx.ents_in_tokens([t for c in verb.head.children if c.dep_ == "dobj" for t in c.subtree], ACTORS)
