@@ -108,6 +108,13 @@ def test_the_first_words_of_a_title_are_no_body():
                                                 "Organization"))
 
 
+def test_a_dateline_city_is_a_place():
+    for city in ("MARSEILLE", "HAMBURG"):
+        text = f"Ports to reopen\n\n{city} (WCNA) – An agreement was signed on Friday by Kofi Adansi."
+        assert city.title() in named(text, "Place")
+        assert not named(text, "Organization") & {city, city.title()}
+
+
 def test_title_case_headline_words_after_a_title_are_not_a_person():
     people = named("Foreign Minister Hails Historic Border Deal\nThe minister spoke in Accra on Monday.", "Person")
     assert not people

@@ -1139,6 +1139,9 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|visited|visiting|arrived\s+in|
                            r"flew\s+to)\s+$")
 
 
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
+
+
 def _retype(text: str, mentions: list[Mention]) -> None:
     """Fix spaCy's type where the context says otherwise ("the newspaper X", "X, spokesman for …",
     "Mischief Reef", "visited Perth")."""
@@ -1150,7 +1153,12 @@ def _retype(text: str, mentions: list[Mention]) -> None:
         before = text[max(0, m.start - 30):m.start]
         after = text[m.end:m.end + 40]
         words = m.text.lower().split()
-        if m.cls in {"Person", "Organization"} and (
+        if m.cls != "Place" and m.text.isupper() and _line_opens_at(text, m.start) and _DATELINE_AFTER.match(after):
+            # "ISTANBUL (Agency) – …": a dateline's city.
+            m.cls = "Place"
+            m.display = clean_display(m.text.title())
+            m.key = normalize_key(m.display)
+        elif m.cls in {"Person", "Organization"} and (
                 len(words) > 1 and (words[-1] in g.geo_heads or words[0] in g.geo_prefixes)
                 or _GEO_AFTER.match(after)
                 or m.cls == "Person" and len(words) <= 2
