@@ -105,3 +105,8 @@ def test_bylines_name_their_authors_and_are_blanked_for_the_tagger():
     assert all(text[s:e] == n for s, e, n in bylines(text))
     assert "Ana Ruiz" not in blank_noise(text) and "The accord was signed." in blank_noise(text)
     assert not bylines("By the way, the accord was signed.\n") and not bylines("From Staff Reporters\n")
+
+
+def test_an_all_caps_breadcrumb_is_furniture():
+    kept = blank_noise("WORLD > AFRICA\nCOAST | POLITICS\nGhana | Togo sign the accord\n")
+    assert "AFRICA" not in kept and "POLITICS" not in kept and "Ghana | Togo sign the accord" in kept
