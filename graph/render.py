@@ -10,7 +10,6 @@ about a second.
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +19,9 @@ import networkx as nx
 import numpy as np
 
 from .atomic import atomic_output
-from .errors import QueryError, UnknownEntityError
-from .namespaces import TKG, fold
+from .errors import QueryError
+from .names import Named, match_entity
+from .namespaces import TKG
 
 CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
 COLOURS = {"Person": "#4e79a7", "State": "#e15759", "Organization": "#f28e2b", "Place": "#59a14f",
@@ -105,39 +105,13 @@ def shortest_name(node: dict) -> str:
     return min(names, key=len)
 
 
-def name_key(text: str) -> str:
-    """Matching key of a name: quotes and dashes folded, hyphens as spaces, lower case, no leading "the"."""
-    t = fold(text).lower().replace("-", " ")
-    t = re.sub(r"[^\w\s]", "", t)
-    t = re.sub(r"\s+", " ", t).strip()
-    return t.removeprefix("the ").strip()
-
-
 def find_entity(g: nx.MultiDiGraph, name: str, classes: Sequence[str] | None = None) -> str:
-    """The node a name refers to: its prefLabel or any altLabel, case, quotes, dashes and "the" ignored.
-
-    Several matches: an exact prefLabel wins over an alias, a Person or State over other classes, then
-    the entity with more relations. A surname alone ("Sadat") finds a person when nothing else does.
-    """
-    want = name_key(name)
-    candidates = [(n, d) for n, d in g.nodes(data=True) if classes is None or d["cls"] in classes]
-    found = [n for n, d in candidates
-             if want and (name_key(d["label"]) == want
-                          or want in {name_key(a) for a in d["aliases"].split("|") if a})]
-    if not found and want:
-        found = [n for n, d in candidates
-                 if d["cls"] == "Person" and name_key(d["label"]).split()[-1:] == want.split()]
-    if not found:
-        what = "treaty" if classes and set(classes) == {"Treaty"} else "entity"
-        raise UnknownEntityError(f"no {what} named {name!r}")
-    rank = {"Person": 0, "State": 1}
-
-    def preference(n: str) -> tuple:
-        label = g.nodes[n]["label"]
-        return (fold(label) != fold(name).strip(), name_key(label) != want, rank.get(g.nodes[n]["cls"], 2),
-                -g.degree(n), n)
-
-    return min(found, key=preference)
+    """The node a name refers to, by :func:`graph.names.match_entity` (any label, case, quotes, dashes and
+    "the" ignored; a surname alone finds the one person it ends the name of)."""
+    what = "treaty" if classes and set(classes) == {"Treaty"} else "entity"
+    entities = (Named(n, d["cls"], d["label"], tuple(a for a in d["aliases"].split("|") if a))
+                for n, d in g.nodes(data=True) if classes is None or d["cls"] in classes)
+    return match_entity(name, entities, g.degree, what).node
 
 
 def select(g: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
