@@ -96,8 +96,18 @@ def _unique(sources: list[dict]) -> list[dict]:
 def page_data(g: nx.MultiDiGraph, centre: str | None, title: str, note: str, node_facts: dict) -> dict:
     """Everything the page shows, as JSON-ready data: nodes with PNG positions, edges with the PNG's spots
     for their relation names, facts, legend."""
-    from .render import CLASSES, COLOURS, RAD, SYMMETRIC, _edge_groups, _font, _node_size, display_label, \
-        edge_label_spots, layout
+    from .render import (
+        CLASSES,
+        COLOURS,
+        RAD,
+        SYMMETRIC,
+        _edge_groups,
+        _font,
+        _node_size,
+        display_label,
+        edge_label_spots,
+        layout,
+    )
 
     labels = {n: display_label(g, n) for n in g.nodes}
     font = _font(g.number_of_nodes())
@@ -269,8 +279,9 @@ network.on("afterDrawing", ctx => {
     ctx.fillStyle = "#4d4d4d";
     ctx.fillText(text, 0, 0);
     ctx.restore();
-    labelBoxes.push({edge: i, text: text, free: e.label.free, corners: [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]]
-      .map(([x, y]) => [e.label.x + x * c - y * s, e.label.y + x * s + y * c])});
+    const corners = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]];
+    labelBoxes.push({edge: i, text: text, free: e.label.free,
+                     corners: corners.map(([x, y]) => [e.label.x + x * c - y * s, e.label.y + x * s + y * c])});
   });
   ctx.restore();
 });
