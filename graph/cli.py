@@ -178,7 +178,8 @@ def stats(store_location) -> None:
 @click.argument("sparql", required=False)
 @click.option("--file", "file_", type=click.Path(), help="Read the query from a file.")
 @click.option("--name", help="Run a named query from the catalogue (see --list).")
-@click.option("--param", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a string value.")
+@click.option("--param", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to a string value; a named query's name= finds an entity as render --focus does.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
               default="table", help="Tables: table, csv, tsv, json; CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld.",
               show_default=True)
@@ -203,7 +204,7 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, 
         treatykg query --name neighbourhood --param name=Putin --format csv
         treatykg query --name evidence --format csv --limit 100 --offset 200
     """
-    from .query import bind_params, catalogue, load_query, stream_query, window, write_result
+    from .query import bind_params, catalogue, entity_params, load_query, stream_query, window, write_result
 
     if list_:
         for q in catalogue().values():
@@ -221,6 +222,8 @@ def query(sparql, file_, name, param, fmt, list_, allow_service, limit, offset, 
         if missing:
             raise click.UsageError(f"query {name!r} needs --param {missing[0]}=VALUE")
     store = _open(store_location, read_only=True, allow_service=allow_service, timeout=timeout)
+    if name:
+        params = entity_params(store, name, params)
     result = stream_query(store, window(bind_params(text, params), limit, offset))
     if write_result(result, fmt, sys.stdout, max_rows or None):
         click.echo(f"the table shows the first {max_rows} rows: give --max-rows 0 for all, --offset for the "

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from .atomic import atomic_output
 from .errors import TreatyKGError
-from .namespaces import PREFIXES, TKG
+from .namespaces import PREFIXES, TKG, compact_iri
 from .store import RDF_FORMATS, Store
 
 if TYPE_CHECKING:
@@ -22,17 +22,10 @@ EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "ntriples": "nt",
               "graphml": "graphml", "rdfxml": "rdf"}
 _BY_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 _ACCEPTED = ", ".join(f".{ext}" for ext in EXTENSIONS.values())
-# Longest namespace first, so a namespace inside another (none today) would still get its own prefix.
-_NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 def _compact_iri(iri: str) -> str:
-    for prefix, ns in _NAMESPACES:
-        rest = iri[len(ns):]
-        # "prefix://..." would read as an absolute IRI, not a compact one: leave such IRIs whole.
-        if iri.startswith(ns) and rest and not rest.startswith("//"):
-            return f"{prefix}:{rest}"
-    return iri
+    return compact_iri(iri) or iri
 
 
 def _compact(node: object) -> object:
@@ -53,7 +46,8 @@ def _compact(node: object) -> object:
 
 def compact_jsonld(expanded: bytes) -> bytes:
     """Expanded JSON-LD (as pyoxigraph writes it, quickly) with the project's prefixes as its context,
-    so that terms read ``tkg:signed`` and ``id:person/...``; the triples are unchanged."""
+    so that terms read ``tkg:signed`` and ``state:chile`` (IRIs without a plain local name stay
+    whole, as in Turtle); the triples are unchanged."""
     data = _compact(json.loads(expanded))
     return json.dumps({"@context": dict(PREFIXES), "@graph": data}, ensure_ascii=False, indent=1).encode("utf-8")
 

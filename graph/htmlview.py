@@ -94,12 +94,27 @@ def _unique(sources: list[dict]) -> list[dict]:
 
 
 def page_data(g: nx.MultiDiGraph, centre: str | None, title: str, note: str, node_facts: dict) -> dict:
-    """Everything the page shows, as JSON-ready data: nodes with PNG positions, edges, facts, legend."""
-    from .render import CLASSES, COLOURS, SYMMETRIC, _edge_groups, _font, _node_size, display_label, layout
+    """Everything the page shows, as JSON-ready data: nodes with PNG positions, edges with the PNG's spots
+    for their relation names, facts, legend."""
+    from .render import (
+        CLASSES,
+        COLOURS,
+        RAD,
+        SYMMETRIC,
+        _edge_groups,
+        _font,
+        _node_size,
+        display_label,
+        edge_label_spots,
+        layout,
+    )
 
     labels = {n: display_label(g, n) for n in g.nodes}
-    pos, _, height = layout(g, labels, _font(g.number_of_nodes())) if g.number_of_nodes() else ({}, 0, 0)
-    px = 80.0  # pixels per inch: the page at its first zoom is about the PNG's size on screen
+    font = _font(g.number_of_nodes())
+    pos, _, height = layout(g, labels, font) if g.number_of_nodes() else ({}, 0, 0)
+    # Pixels per inch such that the page's 12 px node names are the picture's: the layout, which made room
+    # for the picture's labels, then holds for the page's.
+    px = NODE_FONT * 72 / font
     nodes = [{"id": n, "label": labels[n], "name": d["label"], "cls": d["cls"],
               "aliases": [a for a in d["aliases"].split("|") if a],
               "x": round(float(pos[n][0]) * px, 1), "y": round(float(height - pos[n][1]) * px, 1),
@@ -107,13 +122,21 @@ def page_data(g: nx.MultiDiGraph, centre: str | None, title: str, note: str, nod
               "facts": node_facts.get(n, [])}
              for n, d in g.nodes(data=True)]
     edges = []
-    for u, v, text, style in _edge_groups(g):
-        edges.append({"from": u, "to": v, "relations": text.split(", "), "style": style,
-                      "symmetric": set(text.split(", ")) <= SYMMETRIC})
+    spots = edge_label_spots(g, pos, labels, font) if g.number_of_edges() else []
+    for (u, v, text, style), (x, y, angle, _, free) in zip(_edge_groups(g), spots, strict=True):
+        edges.append({"from": u, "to": v, "relations": text.split(", "), "bend": RAD[style],
+                      "symmetric": set(text.split(", ")) <= SYMMETRIC,
+                      # Where the picture puts the relation names, which keeps them clear of every node.
+                      "label": {"x": round(x * px, 1), "y": round((height - y) * px, 1), "angle": round(angle, 1),
+                                "free": free}})
     present = [c for c in CLASSES if any(d["cls"] == c for _, d in g.nodes(data=True))]
     relations = sorted({d["relation"] for *_, d in g.edges(data=True)})
-    return {"title": title, "note": note, "nodes": nodes, "edges": edges,
+    return {"title": title, "note": note, "nodes": nodes, "edges": edges, "nodeFont": NODE_FONT,
+            "edgeFont": round(NODE_FONT * (font - 1.5) / font, 2),
             "classes": [{"name": c, "colour": COLOURS[c]} for c in present], "relations": relations}
+
+
+NODE_FONT = 12  # px, the node names' size on the page
 
 
 def write_page(data: dict, out: str | Path) -> None:
@@ -219,31 +242,58 @@ const nodes = new vis.DataSet(data.nodes.map(n => ({
   color: {background: colour[n.cls], border: n.centre ? "#111111" : "#ffffff",
           highlight: {background: colour[n.cls], border: "#111111"}},
   borderWidth: n.centre ? 3 : 1, borderWidthSelected: 3,
-  font: {size: 12, face: "DejaVu Sans, Verdana, sans-serif", background: "rgba(255,255,255,0.8)"},
+  font: {size: data.nodeFont, face: "DejaVu Sans, Verdana, sans-serif", background: "rgba(255,255,255,0.8)"},
 })));
 function edgeLabel(e) { return e.relations.filter(r => shownRelations.has(r)).join(", "); }
+// vis-network draws an edge's label under the nodes, at the edge's middle: the relation names are drawn
+// here instead, after the nodes, where the picture puts them (clear of every node), so none hides behind
+// one. Nodes stay where the layout put them (no dragging), which those spots were chosen for.
 const edges = new vis.DataSet(data.edges.map((e, i) => ({
-  id: i, from: e.from, to: e.to, label: edgeLabel(e),
+  id: i, from: e.from, to: e.to,
   arrows: {to: {enabled: !e.symmetric, scaleFactor: 0.6}},
-  smooth: e.style === "curved" ? {enabled: true, type: "curvedCW", roundness: 0.2} : {enabled: false},
+  smooth: e.bend ? {enabled: true, type: "curvedCCW", roundness: e.bend} : {enabled: false},
   color: {color: "#8c8c8c", highlight: "#333333"}, width: 1,
-  font: {size: 10, color: "#4d4d4d", align: "middle", background: "rgba(255,255,255,0.8)", strokeWidth: 0},
 })));
 const network = new vis.Network(document.getElementById("graph"), {nodes, edges}, {
-  physics: false, layout: {randomSeed: 7}, interaction: {hover: true, multiselect: false},
-  nodes: {fixed: false},
+  physics: false, layout: {randomSeed: 7}, interaction: {hover: true, multiselect: false, dragNodes: false},
+});
+const edgeFont = `${data.edgeFont}px "DejaVu Sans", Verdana, sans-serif`;
+let shownEdges = new Set();
+let labelBoxes = [];  // the relation names as drawn: corners in canvas coordinates, for tests
+network.on("afterDrawing", ctx => {
+  labelBoxes = [];
+  ctx.save();
+  ctx.font = edgeFont;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  data.edges.forEach((e, i) => {
+    const text = edgeLabel(e);
+    if (!text || !shownEdges.has(i)) return;
+    const w = ctx.measureText(text).width + data.edgeFont * 0.2, h = data.edgeFont * 1.2;
+    const turn = -e.label.angle * Math.PI / 180, c = Math.cos(turn), s = Math.sin(turn);
+    ctx.save();
+    ctx.translate(e.label.x, e.label.y);
+    ctx.rotate(turn);
+    ctx.fillStyle = "rgba(255,255,255,0.8)";
+    ctx.fillRect(-w / 2, -h / 2, w, h);
+    ctx.fillStyle = "#4d4d4d";
+    ctx.fillText(text, 0, 0);
+    ctx.restore();
+    const corners = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]];
+    labelBoxes.push({edge: i, text: text, free: e.label.free,
+                     corners: corners.map(([x, y]) => [e.label.x + x * c - y * s, e.label.y + x * s + y * c])});
+  });
+  ctx.restore();
 });
 
 function visible() { return data.nodes.filter(n => shownClasses.has(n.cls)); }
 function refresh() {
   const show = new Set(visible().map(n => n.id));
   nodes.update(data.nodes.map(n => ({id: n.id, hidden: !show.has(n.id)})));
-  edges.update(data.edges.map((e, i) => {
-    const label = edgeLabel(e);
-    return {id: i, label: label, hidden: !label || !show.has(e.from) || !show.has(e.to)};
-  }));
-  const shownEdges = edges.get({filter: e => !e.hidden}).length;
-  document.getElementById("count").textContent = `${show.size} entities, ${shownEdges} relations shown`;
+  shownEdges = new Set(data.edges.map((e, i) => i)
+    .filter(i => edgeLabel(data.edges[i]) && show.has(data.edges[i].from) && show.has(data.edges[i].to)));
+  edges.update(data.edges.map((e, i) => ({id: i, hidden: !shownEdges.has(i)})));
+  document.getElementById("count").textContent = `${show.size} entities, ${shownEdges.size} relations shown`;
 }
 refresh();
 
@@ -296,7 +346,7 @@ search.addEventListener("keydown", event => {
     showDetails(found[0].id);
   }
 });
-window.treatykg = {network, nodes, edges, showDetails};
+window.treatykg = {network, nodes, edges, showDetails, labelBoxes: () => labelBoxes};
 </script>
 </body>
 </html>

@@ -27,9 +27,18 @@ NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 DCTERMS = "http://purl.org/dc/terms/"
 ELI = "http://data.europa.eu/eli/ontology#"
 
+ENTITY_CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
+
+# The prefixes written in Turtle, TriG, JSON-LD and query output, and shown in tables. Entities get one
+# prefix per class (state:chile, treaty:punta-arenas-treaty) rather than one for all of id/: Turtle allows
+# "/" in a prefixed name only escaped (id:state\/chile), which reads badly and which not every tool
+# writes back. Articles (id/article/<treaty>/art_4) have no prefix and are written as whole IRIs, as is
+# any IRI whose rest after a namespace is not a plain local name (see compact_iri).
 PREFIXES = {
     "tkg": TKG,
-    "id": ID,
+    **{cls.lower(): f"{ID}{cls.lower()}/" for cls in ENTITY_CLASSES if cls != "Article"},
+    "assertion": ID + "assertion/",
+    "event": ID + "event/",
     "rdf": RDF,
     "rdfs": RDFS,
     "xsd": XSD,
@@ -40,9 +49,23 @@ PREFIXES = {
     "eli": ELI,
 }
 
-SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+# Queries also know id: (as they always have), for IRIs of any kind written id:state\/chile.
+SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in {**PREFIXES, "id": ID}.items())
 
-ENTITY_CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
+# A local name that needs no escape in Turtle, SPARQL or a JSON-LD compact IRI, and starts with a letter
+# or digit (as the project's slugs and hashes do).
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+# Longest namespace first, so that a namespace inside another would still get its own prefix.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def compact_iri(iri: str) -> str | None:
+    """``iri`` as a prefixed name of PREFIXES (``state:chile``), or None when no prefix gives a plain local
+    name: the IRI is then written whole, as pyoxigraph's Turtle writer does for it."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and _PLAIN_LOCAL.fullmatch(iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
                          "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})

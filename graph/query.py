@@ -16,7 +16,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, compact_iri
 from .resources import queries_dir
 from .store import Store, parse_query
 from .terminal import shown
@@ -46,6 +46,17 @@ def named_query(name: str) -> str:
     if name not in queries:
         raise QueryError(f"no query named {name!r}; known: {', '.join(queries)}")
     return queries[name].text
+
+
+def entity_params(store: Store, query_name: str, params: dict[str, str]) -> dict[str, str]:
+    """``params`` for a named query, with ``name`` (an entity's name) resolved as ``render --focus`` resolves
+    it (any label, any case, a surname alone for the one person it names) and replaced by that entity's
+    prefLabel, which the query's own label match then finds. UnknownEntityError when no entity has it."""
+    if "name" not in params or "name" not in catalogue()[query_name].params:
+        return params
+    from .names import find_in_store
+
+    return {**params, "name": find_in_store(store, params["name"]).label}
 
 
 def bind_params(sparql: str, params: dict[str, str]) -> str:
@@ -198,9 +209,7 @@ def term_text(term: object) -> str:
 def short_name(term: object) -> str:
     """A term for the table: IRIs as prefixed names (``tkg:signed``) where a project prefix fits."""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+        return compact_iri(term.value) or term.value
     return term_text(term)
 
 

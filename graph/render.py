@@ -10,7 +10,6 @@ about a second.
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +19,9 @@ import networkx as nx
 import numpy as np
 
 from .atomic import atomic_output
-from .errors import QueryError, UnknownEntityError
-from .namespaces import TKG, fold
+from .errors import QueryError
+from .names import Named, match_entity
+from .namespaces import TKG
 
 CLASSES = ("Person", "State", "Organization", "Place", "Treaty", "Article")
 COLOURS = {"Person": "#4e79a7", "State": "#e15759", "Organization": "#f28e2b", "Place": "#59a14f",
@@ -105,39 +105,13 @@ def shortest_name(node: dict) -> str:
     return min(names, key=len)
 
 
-def name_key(text: str) -> str:
-    """Matching key of a name: quotes and dashes folded, hyphens as spaces, lower case, no leading "the"."""
-    t = fold(text).lower().replace("-", " ")
-    t = re.sub(r"[^\w\s]", "", t)
-    t = re.sub(r"\s+", " ", t).strip()
-    return t.removeprefix("the ").strip()
-
-
 def find_entity(g: nx.MultiDiGraph, name: str, classes: Sequence[str] | None = None) -> str:
-    """The node a name refers to: its prefLabel or any altLabel, case, quotes, dashes and "the" ignored.
-
-    Several matches: an exact prefLabel wins over an alias, a Person or State over other classes, then
-    the entity with more relations. A surname alone ("Sadat") finds a person when nothing else does.
-    """
-    want = name_key(name)
-    candidates = [(n, d) for n, d in g.nodes(data=True) if classes is None or d["cls"] in classes]
-    found = [n for n, d in candidates
-             if want and (name_key(d["label"]) == want
-                          or want in {name_key(a) for a in d["aliases"].split("|") if a})]
-    if not found and want:
-        found = [n for n, d in candidates
-                 if d["cls"] == "Person" and name_key(d["label"]).split()[-1:] == want.split()]
-    if not found:
-        what = "treaty" if classes and set(classes) == {"Treaty"} else "entity"
-        raise UnknownEntityError(f"no {what} named {name!r}")
-    rank = {"Person": 0, "State": 1}
-
-    def preference(n: str) -> tuple:
-        label = g.nodes[n]["label"]
-        return (fold(label) != fold(name).strip(), name_key(label) != want, rank.get(g.nodes[n]["cls"], 2),
-                -g.degree(n), n)
-
-    return min(found, key=preference)
+    """The node a name refers to, by :func:`graph.names.match_entity` (any label, case, quotes, dashes and
+    "the" ignored; a surname alone finds the one person it ends the name of)."""
+    what = "treaty" if classes and set(classes) == {"Treaty"} else "entity"
+    entities = (Named(n, d["cls"], d["label"], tuple(a for a in d["aliases"].split("|") if a))
+                for n, d in g.nodes(data=True) if classes is None or d["cls"] in classes)
+    return match_entity(name, entities, g.degree, what).node
 
 
 def select(g: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
@@ -640,9 +614,18 @@ RAD = {"straight": 0.0, "curved": 0.2, "plain": 0.0}  # bend of each kind of edg
 
 
 def _control(a: np.ndarray, b: np.ndarray, rad) -> np.ndarray:
-    """Control points of quadratic Bézier curves from ``a`` to ``b`` (rows), bent like matplotlib's arc3."""
-    return (a + b) / 2 + np.asarray(rad, dtype=float)[..., None] * np.stack([b[..., 1] - a[..., 1],
-                                                                              a[..., 0] - b[..., 0]], axis=-1)
+    """Control points of quadratic Bézier curves from ``a`` to ``b`` (rows), bent ``rad`` to the right.
+
+    The curve is vis-network's "curvedCCW" of roundness ``rad`` (control point at (0.5 + rad / 2) of the
+    chord from ``a``, turned rad * 90° clockwise), so that the HTML view draws the very curves whose label
+    spots were chosen here; ``rad`` 0 gives the chord's middle, a straight line.
+    """
+    rad = np.asarray(rad, dtype=float)[..., None]
+    d = b - a
+    turn = -rad * math.pi / 2
+    cos, sin = np.cos(turn), np.sin(turn)
+    return a + (0.5 + rad / 2) * np.concatenate([d[..., :1] * cos - d[..., 1:] * sin,
+                                                 d[..., :1] * sin + d[..., 1:] * cos], axis=-1)
 
 
 def _bezier(a: np.ndarray, ctrl: np.ndarray, b: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -654,8 +637,9 @@ def _bezier(a: np.ndarray, ctrl: np.ndarray, b: np.ndarray, t: np.ndarray) -> tu
 
 
 def _place_edge_labels(edges: list[tuple], pos: dict, boxes: dict, degree: dict, font: float) -> list[tuple]:
-    """(x, y, angle, text) for each edge label: along its edge, at the spot (near the middle, nearer the
-    end with fewer edges) where it covers the fewest node labels and already placed edge labels.
+    """(x, y, angle, text, free) for each edge label, in the order of ``edges``: along its edge, at the spot
+    (near the middle, nearer the end with fewer edges) that covers no node (marker and label) and the
+    fewest already placed edge labels; ``free`` is False where every spot covers a node.
 
     Both are counted on a grid of half a label's height: node label boxes are stamped on it once, each
     placed edge label's sample points with the disc around them where another label would crowd it.
@@ -683,11 +667,10 @@ def _place_edge_labels(edges: list[tuple], pos: dict, boxes: dict, degree: dict,
     ox, oy = (d.ravel() for d in np.meshgrid(span, span))
     disc = ox ** 2 + oy ** 2 < reach ** 2
     ox, oy = ox[disc], oy[disc]
-    sides = np.array([0.0, 0.7, -0.7])  # along the edge first; on a short or crowded one, just beside it
-    shifts = np.array([0.0, -0.1, 0.1, -0.2, 0.2, -0.28, 0.28])
+    # Along the edge first; on a short or crowded one, just beside it, then a line further off.
+    sides = np.array([0.0, 0.7, -0.7, 1.4, -1.4])
+    shifts = np.array([0.0, -0.1, 0.1, -0.2, 0.2, -0.28, 0.28, -0.36, 0.36])
     along = np.linspace(-0.5, 0.5, 9)
-    # Labels of hub edges first: they compete for the least room.
-    edges = sorted(edges, key=lambda e: -max(degree[e[0]], degree[e[1]]))
     # Every candidate spot of every label at once: edge x (side, shift) x sample point along the label.
     a = np.array([pos[u] for u, *_ in edges], dtype=float)
     b = np.array([pos[v] for _, v, *_ in edges], dtype=float)
@@ -696,7 +679,7 @@ def _place_edge_labels(edges: list[tuple], pos: dict, boxes: dict, degree: dict,
     du = np.array([degree[e[0]] for e in edges])
     dv = np.array([degree[e[1]] for e in edges])
     base = np.where((np.maximum(du, dv) < 4) | (np.abs(du - dv) < 2), 0.5, np.where(du > dv, 0.6, 0.4))
-    t = np.clip(base[:, None] + shifts[None], 0.2, 0.8)
+    t = np.clip(base[:, None] + shifts[None], 0.1, 0.9)
     point, tangent = _bezier(a[:, None], _control(a, b, rad)[:, None], b[:, None], t)
     direction = tangent / np.maximum(np.linalg.norm(tangent, axis=2), 1e-9)[..., None]
     normal = np.stack([-direction[..., 1], direction[..., 0]], axis=-1)
@@ -706,10 +689,14 @@ def _place_edge_labels(edges: list[tuple], pos: dict, boxes: dict, degree: dict,
     ix = np.clip(np.floor((samples[..., 0] - lo[0]) / cell).astype(int), 0, cols - 1)
     iy = np.clip(np.floor((samples[..., 1] - lo[1]) / cell).astype(int), 0, rows - 1)
     flat = iy * cols + ix
-    fixed = covered.ravel()[flat].sum(2) + np.repeat(np.where(sides != 0, 0.5, 0.0), len(shifts))[None]
+    # A label must never sit on a node: covering one costs more than any crowding of other labels, and
+    # a spot off the edge less than either.
+    hidden = covered.ravel()[flat].sum(2)
+    fixed = 1000.0 * hidden + np.repeat(np.abs(sides) * 0.7, len(shifts))[None]
     crowd = crowded.ravel()  # a view: stamping it stamps the grid
     chosen = np.zeros(len(edges), dtype=int)
-    for e in range(len(edges)):
+    # Labels of hub edges first: they compete for the least room.
+    for e in sorted(range(len(edges)), key=lambda i: -max(degree[edges[i][0]], degree[edges[i][1]])):
         best = int(np.argmin(fixed[e] + crowd[flat[e]].sum(1)))  # the first of the cheapest, in preference order
         chosen[e] = best
         np.add.at(crowd, np.clip(iy[e, best][:, None] + oy, 0, rows - 1) * cols
@@ -718,7 +705,9 @@ def _place_edge_labels(edges: list[tuple], pos: dict, boxes: dict, degree: dict,
     spot, heading = middle[pick, chosen], direction[pick, chosen]
     angle = np.degrees(np.arctan2(heading[:, 1], heading[:, 0]))
     angle = np.where(angle > 90, angle - 180, np.where(angle <= -90, angle + 180, angle))  # never upside down
-    return [(float(x), float(y), float(r), e[2]) for (x, y), r, e in zip(spot, angle, edges, strict=True)]
+    free = hidden[pick, chosen] == 0
+    return [(float(x), float(y), float(r), e[2], bool(f))
+            for (x, y), r, e, f in zip(spot, angle, edges, free, strict=True)]
 
 
 class _Text:
@@ -860,14 +849,22 @@ def _draw_edges(ax, g: nx.MultiDiGraph, pos: dict, sizes: dict, labels: dict, fo
     ax.add_collection(PolyCollection(heads(tip1, d1, speed1)[visible & ~plain], facecolors=EDGE_COLOUR,
                                      edgecolors="none", linewidths=0, zorder=1), autolim=False)
 
-    boxes = _boxes(_undirected(g), labels, font)
-    spots = _place_edge_labels([(u, v, text, RAD[s]) for u, v, text, s in groups], pos, boxes,
-                               dict(g.degree()), font)
-    writer = _Text(font - 1.5)
-    writer.add([s[:2] for s in spots], [s[3] for s in spots], [s[2] for s in spots])
-    # Above the edges and the markers, under the node names: a relation name is placed where it covers the
-    # fewest nodes, and where it cannot avoid one it still shows.
-    writer.draw(ax, EDGE_TEXT, zorder=2.5)
+    # Above the edges and the markers, under the node names, which a relation name is placed clear of; one
+    # that cannot be goes above them: a relation name never hides behind a node.
+    spots = edge_label_spots(g, pos, labels, font)
+    for free, zorder in ((True, 2.5), (False, 3.5)):
+        chosen = [s for s in spots if s[4] == free]
+        writer = _Text(font - 1.5)
+        writer.add([s[:2] for s in chosen], [s[3] for s in chosen], [s[2] for s in chosen])
+        writer.draw(ax, EDGE_TEXT, zorder=zorder)
+
+
+def edge_label_spots(g: nx.MultiDiGraph, pos: dict, labels: dict, font: float) -> list[tuple]:
+    """Where each of :func:`_edge_groups`' labels goes, in that order: (x, y, angle, text, free) in
+    inches, free being False for a label that could not be kept clear of every node."""
+    groups = _edge_groups(g)
+    return _place_edge_labels([(u, v, text, RAD[s]) for u, v, text, s in groups], pos,
+                              _boxes(_undirected(g), labels, font), dict(g.degree()), font)
 
 
 def draw(g: nx.MultiDiGraph, out: str | Path, title: str, note: str = "", centre: str | None = None) -> None:

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from graph.cli import cli
 from graph.errors import TreatyKGError
 from graph.export import export, export_format
-from graph.namespaces import PREFIXES
+from graph.namespaces import ID, PREFIXES
 from graph.pipeline import ingest
 from graph.resources import shapes_file
 from graph.store import OxigraphStore
@@ -97,7 +97,7 @@ def test_jsonld_uses_project_prefixes_and_parses_back(seeded):
     doc = json.loads(data)
     assert doc["@context"] == PREFIXES
     text = data.decode("utf-8")
-    assert '"tkg:partyTo"' in text and '"@id": "id:' in text and '"skos:prefLabel"' in text
+    assert '"tkg:partyTo"' in text and '"@id": "state:' in text and '"skos:prefLabel"' in text
     assert "https://w3id.org/treatykg/ontology#" not in text.replace('"tkg": "https://w3id.org/treatykg/ontology#"', "")
     # The same quads, graph names included, read by two independent parsers.
     assert set(ox.parse(data, format=ox.RdfFormat.JSON_LD)) == set(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
@@ -195,14 +195,14 @@ def small_graphs(draw) -> dict[str, list[tuple]]:
                                        st.lists(_TEXT, max_size=2)), min_size=1, max_size=4))
     docs = {}
     for d in range(draw(st.integers(1, 2))):
-        doc = ox.NamedNode(f"{PREFIXES['id']}doc/{d}")
+        doc = ox.NamedNode(f"{ID}doc/{d}")
         triples = [(doc, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(tkg + "Document")),
                    (doc, ox.NamedNode(PREFIXES["rdfs"] + "label"),
                     ox.Literal(draw(_TEXT), language=draw(st.sampled_from(("en", "fr-be"))))),
                    (doc, ox.NamedNode(tkg + "publishedDate"),
                     ox.Literal(draw(st.dates()).isoformat(), datatype=ox.NamedNode(PREFIXES["xsd"] + "date")))]
         for i, (cls, label, alts) in enumerate(entities):
-            node = ox.NamedNode(f"{PREFIXES['id']}{cls.lower()}/{i}")
+            node = ox.NamedNode(f"{ID}{cls.lower()}/{i}")
             triples += [(node, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(tkg + cls)),
                         (node, ox.NamedNode(PREFIXES["skos"] + "prefLabel"), ox.Literal(label)),
                         (node, ox.NamedNode(tkg + "mentionedIn"), doc)]
@@ -210,8 +210,8 @@ def small_graphs(draw) -> dict[str, list[tuple]]:
         n = len(entities)
         for s, rel, o in draw(st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from(_RELATIONS),
                                                  st.integers(0, n - 1)), max_size=4)):
-            triples.append((ox.NamedNode(f"{PREFIXES['id']}{entities[s][0].lower()}/{s}"),
-                            ox.NamedNode(tkg + rel), ox.NamedNode(f"{PREFIXES['id']}{entities[o][0].lower()}/{o}")))
+            triples.append((ox.NamedNode(f"{ID}{entities[s][0].lower()}/{s}"),
+                            ox.NamedNode(tkg + rel), ox.NamedNode(f"{ID}{entities[o][0].lower()}/{o}")))
         docs[doc.value] = list(dict.fromkeys(triples))
     return docs
 
@@ -220,6 +220,31 @@ def _store(docs: dict[str, list[tuple]]) -> OxigraphStore:
     store = OxigraphStore(None)
     store.replace_documents(docs)
     return store
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("trig", "trig"), ("jsonld", "json-ld")])
+def test_prefixed_names_need_no_escapes_and_parse_back(seeded, fmt, rdflib_format):
+    """Entities are written state:chile, treaty:..., with one prefix per class; IRIs that no prefix would
+    give a plain local name (articles: id/article/<treaty>/art_4) are written whole, never escaped."""
+    store = OxigraphStore(seeded, read_only=True)
+    data = export(store, fmt)
+    text = data.decode("utf-8")
+    assert "\\/" not in text and not re.search(r"(?<![\w:/])id:", text)
+    assert re.search(r"\bstate:[a-z]", text) and re.search(r"\btreaty:[a-z]", text) and "tkg:signatureDate" in text
+    assert "<https://w3id.org/treatykg/id/article/" in text or '"https://w3id.org/treatykg/id/article/' in text
+    assert isomorphic(union_graph(data, rdflib_format), union_graph(store.dump("nquads"), "nquads"))
+
+
+def test_construct_output_uses_the_same_prefixes(seeded):
+    store = OxigraphStore(seeded, read_only=True)
+    result = CliRunner().invoke(cli, ["query", "CONSTRUCT WHERE { ?s tkg:partyTo ?t ; ?p ?o }",
+                                      "--store", str(seeded)])
+    assert result.exit_code == 0, result.output
+    assert "\\/" not in result.output and "@prefix state: <https://w3id.org/treatykg/id/state/> ." in result.output
+    assert re.search(r"^state:[a-z][\w-]* ", result.output, re.M)
+    expected = rdflib.Graph().parse(data=store.dump("ntriples", union=True).decode("utf-8"), format="nt")
+    back = rdflib.Graph().parse(data=result.output, format="turtle")
+    assert len(back) > 0 and all(t in expected for t in back)
 
 
 def _has_xml_invalid(docs: dict[str, list[tuple]], only: str = "") -> bool:

@@ -265,6 +265,7 @@ def test_page_in_headless_chromium(store, tmp_path, browser):
     sentences = [e.text for e in details.find_elements(By.CSS_SELECTOR, "blockquote.sentence")]
     assert SIGNED in sentences and MET in sentences
     assert DOC_NAME in details.text
+    assert labels_clear_of_nodes(browser) == 11  # every relation drawn, none on a node
     screenshot = os.environ.get("TREATYKG_SCREENSHOT")
     if screenshot:  # how docs/html-view.png is made
         browser.save_screenshot(screenshot)
@@ -283,4 +284,67 @@ def test_page_in_headless_chromium(store, tmp_path, browser):
     assert browser.execute_script("return window.treatykg.network.getSelectedNodes()") == [
         entity_iri("Person", "Tomas Reyna")]
     assert browser.find_element(By.ID, "matches").text == "1 found"
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+
+
+def _apart(p: list, q: list) -> bool:
+    """Whether two convex polygons (lists of corners) are apart: some edge's normal separates them."""
+    for poly in (p, q):
+        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1], strict=True):
+            nx_, ny_ = ay - by, bx - ax
+            a, b = [x * nx_ + y * ny_ for x, y in p], [x * nx_ + y * ny_ for x, y in q]
+            if max(a) <= min(b) or max(b) <= min(a):
+                return True
+    return False
+
+
+def labels_clear_of_nodes(browser) -> int:
+    """Check, in the page as drawn, that no relation name placed clear of nodes overlaps a shown node's
+    marker or name (vis-network's bounding box of both); the number of relation names drawn."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return window.treatykg.labelBoxes().length"))
+    boxes = browser.execute_script("return window.treatykg.labelBoxes()")
+    nodes = browser.execute_script(
+        "const t = window.treatykg; return t.nodes.get({filter: n => !n.hidden})"
+        ".map(n => [n.id, t.network.getBoundingBox(n.id)])")
+    for box in boxes:
+        if not box["free"]:
+            continue  # no spot clear of nodes: drawn above them, as in the picture
+        for node, b in nodes:
+            rect = [[b["left"], b["top"]], [b["right"], b["top"]], [b["right"], b["bottom"]], [b["left"], b["bottom"]]]
+            assert _apart(box["corners"], rect), (box["text"], node)
+    return len(boxes)
+
+
+def test_relation_names_clear_of_nodes_in_a_crowded_page(tmp_path, browser):
+    """Forty entities with long names, linked by one to three relations a pair: the page draws every
+    relation name where the picture does, and none overlaps a node as the browser lays the names out."""
+    import random
+
+    import networkx as nx
+
+    from graph.htmlview import write_page
+    from graph.render import CLASSES, RELATIONS, _edge_groups
+
+    rnd = random.Random(7)
+    g = nx.MultiDiGraph()
+    for i in range(40):
+        g.add_node(f"https://example.org/n{i}", label=f"Entity number {i} of the region", cls=rnd.choice(CLASSES),
+                   aliases="")
+    for _ in range(64):
+        u, v = rnd.sample(range(40), 2)
+        for rel in rnd.sample(RELATIONS, rnd.choice([1, 1, 2, 3])):
+            g.add_edge(f"https://example.org/n{u}", f"https://example.org/n{v}", key=rel, relation=rel)
+    out = tmp_path / "crowded.html"
+    data = page_data(g, None, "crowded", "", {})
+    write_page(data, out)
+    browser.get(out.as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return !!window.treatykg"))
+    # The first view fits the whole graph: the boxes compared are those of the drawing at that zoom.
+    # Most names find a spot clear of nodes; the others are drawn above the nodes, never under them.
+    placed = [e for e in data["edges"] if e["label"]["free"]]
+    assert labels_clear_of_nodes(browser) == len(_edge_groups(g)) and 2 * len(placed) > len(data["edges"])
     assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []

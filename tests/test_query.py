@@ -191,7 +191,7 @@ def test_neighbourhood_finds_any_label_in_any_case(acts, name):
 
 
 def test_neighbourhood_matches_names_by_render_focus_keys(acts):
-    from graph.render import name_key
+    from graph.names import name_key
 
     labels = [term_text(r[0]) for r in run_query(acts, "SELECT ?l WHERE { ?x skos:prefLabel|skos:altLabel ?l }").rows]
     names = ["U.S.-Ostria", "Ostria's", "Marr, Ilse", "Ilse  Marr!", "«Ilse Marr»", "the-Ostria", "THE\tOSTRIA",
@@ -380,3 +380,50 @@ def test_table_stops_at_max_rows():
     whole = io.StringIO()
     assert not write_result(Result(variables=["v"], rows=[[ox.Literal("a")]]), "table", whole, max_rows=1)
     assert whole.getvalue().rstrip().endswith("(1 row)")
+
+
+def _cli_query(monkeypatch, store, *args):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    monkeypatch.setattr("graph.cli._open", lambda *a, **k: store)
+    return CliRunner().invoke(cli, ["query", *args])
+
+
+@pytest.mark.parametrize("name", ["Ilse Marr", "ilse marr", "MARR", "marr"])
+def test_cli_param_name_finds_a_person_by_label_or_surname(acts, monkeypatch, name):
+    result = _cli_query(monkeypatch, acts, "--name", "neighbourhood", "--param", f"name={name}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["Ilse Marr,invokes,out,Article 7,Ilse Marr invoked Article 7."]
+
+
+def test_cli_param_name_by_alias_any_case(acts, monkeypatch):
+    result = _cli_query(monkeypatch, acts, "--name", "neighbourhood", "--param", "name=REPUBLIC OF OSTRIA",
+                        "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert {line.split(",")[0] for line in result.output.splitlines()[1:]} == {"Ostria"}
+
+
+def test_cli_param_name_unknown_or_ambiguous_surname_is_one_line(acts, monkeypatch):
+    unknown = _cli_query(monkeypatch, acts, "--name", "neighbourhood", "--param", "name=Nobody")
+    assert unknown.exit_code != 0 and unknown.output.strip() == "Error: no entity named 'Nobody'"
+    acts.replace_documents({"https://w3id.org/treatykg/doc/y": [q.triple for q in ox.parse(
+        '<https://w3id.org/treatykg/id/person/tomas-marr> a <https://w3id.org/treatykg/ontology#Person> ; '
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Tomas Marr" .', format=ox.RdfFormat.TURTLE)]})
+    both = _cli_query(monkeypatch, acts, "--name", "neighbourhood", "--param", "name=Marr")
+    assert both.exit_code != 0 and "Traceback" not in both.output
+    assert both.output.strip() == ("Error: 'Marr' is the surname of several people (Ilse Marr, Tomas Marr): "
+                                   "give a full name")
+    # A full name still finds either.
+    assert _cli_query(monkeypatch, acts, "--name", "neighbourhood", "--param", "name=ilse marr").exit_code == 0
+
+
+def test_query_and_render_find_the_same_entity(acts):
+    from graph.names import find_in_store
+    from graph.render import entity_graph, find_entity
+
+    g = entity_graph(acts)
+    for name in ["ostria", "the Ostria", "Republic of Ostria", "Marr", "ILSE MARR", "Danel Accord", "article 7",
+                 "Belmar"]:
+        assert find_in_store(acts, name).node == find_entity(g, name), name
