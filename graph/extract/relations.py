@@ -8,6 +8,7 @@ conditional, "claim that" claimed. Only asserted events become contract facts.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -182,8 +183,13 @@ def extract_relations(doc, mentions: list[Mention], res: Resolution, published: 
     out = RelationResult()
     sents = sentences(doc)
     prev = None
+    # One Matcher pass over the whole document (cheaper than one per sentence), then each
+    # sentence's share of the triggers.
+    found = frames.matcher_for(doc.vocab).match(doc[:])
+    starts = [t.token.i for t in found]
     for sent, span in sents:
-        triggers = frames.matcher_for(doc.vocab).match(span)
+        triggers = found[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
+        triggers = [t for t in triggers if t.end <= span.end]
         roles.apply_sentence(triggers, sent, span, ctx, out)
         lifecycle.apply(lifecycle.match(triggers), sent, span, ctx, out)
         _entry_into_force(sent, span, prev, ctx, out)
