@@ -603,6 +603,14 @@ def test_an_opening_participle_s_actor_stands_after_its_comma():
     assert any(s == "Coastal Fisheries Authority" and o.startswith("Article 7") for s, o in facts(ex, "invokes"))
 
 
+def test_a_clause_paraphrase_ends_where_the_paragraph_turns_to_another_article_of_the_text():
+    text = ("Article 5 of the Keta Fisheries Accord states that \"the parties shall share the catch\". Each party "
+            "acts in the spirit of Article 2 of the Volta Water Charter. Membership is governed by Article 9, "
+            "under which others may join.")
+    refs = facts(run(text), "references")
+    assert ("Article 5", "Article 2") in refs and ("Article 5", "Article 9") not in refs
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

@@ -245,8 +245,10 @@ def _clause_references(ctx: Context, art: Entity, sent: Sentence, clause: tuple[
     if not ctx.text[par0:sent.start].strip():
         para_end = ctx.text.find("\n", end)
         para_end = para_end if para_end != -1 else len(ctx.text)
-        # … up to a sentence that turns to another article.
-        other = re.search(r"[.!?»”]\s+(?:Article|Paragraph|Art\.)\s", ctx.text[end - 1:para_end])
+        # … up to a sentence that turns to another article of the same text ("… . Membership is governed
+        # by Article 10"); one of another treaty ("recognised by Article 51 of the Charter") is referred to.
+        other = re.search(r"[.!?»”]\s+(?:(?:Article|Paragraph|Art\.)\s|[^.!?]*?\s(?:Article|Paragraph|Art\.)\s+"
+                          r"(?>[\dIVXLC]+[\w.()]*)(?!\s+of\s))", ctx.text[end - 1:para_end])
         end = end - 1 + other.start() + 1 if other else para_end
     own_treaty = art.treaty.iri if art.treaty else None
     for ref in ctx.ents_in_span(start, end, {"Article", "Treaty"}):
