@@ -611,6 +611,12 @@ def test_a_clause_paraphrase_ends_where_the_paragraph_turns_to_another_article_o
     assert ("Article 5", "Article 2") in refs and ("Article 5", "Article 9") not in refs
 
 
+def test_a_meeting_between_people_reads_the_list_whatever_the_parse():
+    ex = run("This was announced after a bilateral meeting between the Ghana Prime Minister Kofi Adansi, and his "
+             "Togolese counterpart, Ama Boateng, before his departure to Togo this morning.")
+    assert {tuple(sorted(p)) for p in facts(ex, "metWith")} == {("Ama Boateng", "Kofi Adansi")}
+
+
 def test_acting_as_set_forth_in_an_article_invokes_it():
     ex = run("Ghana requested arbitration as set forth in Article 14 of the Keta Fisheries Accord.")
     assert any(s == "Ghana" and o.startswith("Article 14") for s, o in facts(ex, "invokes"))

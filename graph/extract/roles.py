@@ -18,6 +18,7 @@ from .context import (
     Fact,
     RelationResult,
     Sentence,
+    listed_people,
     para_start,
     state_entity,
     subjects,
@@ -230,6 +231,11 @@ def _meeting(trig: Trigger, sent: Sentence, ctx: Context, out: RelationResult) -
         betw = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "between" for t in c.subtree]
         if betw:
             ents = ctx.ents_in_tokens(betw, persons)
+            if len(ents) < 2:
+                # "a meeting between Prime Minister X, and his counterpart, Y, before …": read the list
+                # from the text, whatever the parse made of it.
+                ents = [e for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+                        for e in listed_people(c, ctx)]
             a, b = ents[:1], ents[1:]
         elif withs:
             b = ctx.ents_in_tokens(withs, persons)
