@@ -376,7 +376,8 @@ def _they(t, ctx: Context, classes) -> list[Entity]:
     return group if len(group) >= 2 else []
 
 
-_PRONOUN_SPEAKERS = {"it": False, "he": True, "she": True, "they": None, "we": None}
+# Whether the pronoun stands for a person (None: either).
+_PRONOUN_SPEAKERS: dict[str, bool | None] = {"it": False, "he": True, "she": True, "they": None, "we": None}
 
 
 def _speaker_of(t, ctx: Context, classes) -> list[Entity]:
@@ -384,9 +385,9 @@ def _speaker_of(t, ctx: Context, classes) -> list[Entity]:
     state or body, "he"/"she" a person, "they"/"we" either)."""
     from .frames import lexicon
 
-    person = _PRONOUN_SPEAKERS.get(t.lower_, "none")
-    if person == "none" or t.dep_ != "nsubj" or t.head.dep_ != "ccomp" or t.head.head == t.head:
+    if t.lower_ not in _PRONOUN_SPEAKERS or t.dep_ != "nsubj" or t.head.dep_ != "ccomp" or t.head.head == t.head:
         return []
+    person = _PRONOUN_SPEAKERS[t.lower_]
     said = t.head.head
     if said.lower_ not in lexicon().speech_verbs:
         return []
